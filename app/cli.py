@@ -1,0 +1,155 @@
+"""``reciprocity``: the one command line for operators (serve, migrate, check, demo...).
+
+Every subcommand reads the same settings as the web service (``RECIPROCITY_*`` environment
+variables) and says in plain words what it did or what to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+import uvicorn
+
+from app import demo as kernel_demo
+from app.db import build_engine, is_ready, open_engine
+from app.keys import ConfigurationError, load_secret_key
+from app.migrations import migrate as run_migrations
+from app.migrations import model_drift, schema_drift
+from app.settings import Settings
+
+T = TypeVar("T")
+DEMO_STEPS = (kernel_demo,)
+
+
+def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the configured database open, then close it cleanly."""
+
+    async def run() -> T:
+        async with open_engine(build_engine(settings), settings):
+            return await work()
+
+    return asyncio.run(run())
+
+
+def fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Reciprocity: co-production with people with lived experience.
+
+    Settings come from RECIPROCITY_* environment variables (see the README).
+    """
+    try:
+        ctx.obj = Settings()
+    except ValueError as exc:
+        fail(f"The configuration is not valid:\n{exc}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    show_default="8000, or $PORT",
+    type=int,
+    help="Port to listen on.",
+)
+@click.option("--workers", default=1, show_default=True, help="Worker processes (use PostgreSQL for more than one).")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve the web pages and the JSON API.
+
+    Run 'reciprocity migrate' first. Put a reverse proxy with HTTPS in front in production.
+    """
+    try:
+        load_secret_key(settings)
+    except ConfigurationError as exc:
+        fail(str(exc))
+    click.echo(f"Serving {settings.service_name} on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    uvicorn.run(
+        "app.factory:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+        log_config=None,
+        access_log=False,  # ours logs no query strings (app.web.middleware)
+    )
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="After migrating, fail if the models need a migration that does not exist or the database differs from the models.")
+@click.pass_obj
+def migrate(settings: Settings, check: bool) -> None:
+    """Bring the database up to date (safe to run again: it applies only what is missing)."""
+    if check:
+        problems = with_database(settings, _drift)
+        if problems:
+            fail("Migrations are out of step:\n  " + "\n  ".join(problems))
+        click.echo("Models, migrations and the database agree.")
+        return
+    with_database(settings, run_migrations)
+    click.echo(f"The database is up to date ({_where(settings)}).")
+
+
+async def _drift() -> list[str]:
+    from app.db import current_engine  # noqa: PLC0415 - the engine bound by with_database
+
+    drifted = [f"app '{name}' needs a new migration" for name in await model_drift()]
+    await run_migrations()
+    return drifted + await schema_drift(current_engine())
+
+
+@main.command()
+@click.pass_obj
+def check(settings: Settings) -> None:
+    """Check the configuration, the keys and the database before going live."""
+    try:
+        load_secret_key(settings)
+    except ConfigurationError as exc:
+        fail(f"Keys: {exc}")
+    click.echo(f"Keys: OK ({settings.environment.value})")
+    if not with_database(settings, is_ready):
+        fail(f"Database: cannot reach {_where(settings)}")
+    click.echo(f"Database: OK ({_where(settings)})")
+    if with_database(settings, model_drift):
+        fail("Migrations: the code needs migrations that do not exist. Tell your developers.")
+    click.echo("Migrations: OK")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@click.pass_obj
+def demo(settings: Settings, if_empty: bool) -> None:
+    """Fill the database with believable demo data (never use this on a live service)."""
+    if settings.is_production:
+        fail("Demo data is refused in production. Set RECIPROCITY_ENVIRONMENT=development.")
+    lines = with_database(settings, lambda: _populate(if_empty))
+    if not lines:
+        click.echo("The database already has data; no demo data added.")
+        return
+    click.echo("Added demo data:\n  " + "\n  ".join(lines))
+
+
+async def _populate(if_empty: bool) -> list[str]:
+    if if_empty and not all([await step.is_empty() for step in DEMO_STEPS]):
+        return []
+    lines: list[Any] = []
+    for step in DEMO_STEPS:
+        lines += await step.populate()
+    return lines
+
+
+def _where(settings: Settings) -> str:
+    return "PostgreSQL" if settings.uses_postgres else f"SQLite file {settings.sqlite_path}"

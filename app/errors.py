@@ -1,0 +1,166 @@
+"""Domain errors and their one mapping to HTTP.
+
+Services raise a ``DomainError`` subclass with a message a person can act on; the handlers
+here turn it (and every framework error) into a 4xx page or JSON problem details. Anything
+unexpected becomes a 500 that shows only a request id: never a traceback, never personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.web.request_context import request_id_of
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input: ``field`` is the form or JSON key, ``message`` the fix."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class DomainError(Exception):
+    """A business rule said no. The message is shown to the person as it is."""
+
+    message: str
+    errors: list[FieldError] = field(default_factory=list)
+    status_code: int = 400
+    title: str = "There is a problem"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class NotFound(DomainError):
+    status_code: int = 404
+    title: str = "Page not found"
+
+
+@dataclass
+class Conflict(DomainError):
+    status_code: int = 409
+    title: str = "This has changed"
+
+
+@dataclass
+class Forbidden(DomainError):
+    status_code: int = 403
+    title: str = "You cannot do this"
+
+
+STATUS_TITLES = {
+    400: "There is a problem",
+    401: "Sign in to continue",
+    403: "You cannot do this",
+    404: "Page not found",
+    405: "This page cannot do that",
+    409: "This has changed",
+    413: "What you sent is too large",
+    415: "We cannot read what you sent",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+FRIENDLY_DETAILS = {
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
+    "the entire address.",
+    500: "Try again later. If it keeps happening, contact us and give this reference.",
+}
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith(("/api/", "/schema")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    errors: list[FieldError] | None = None,
+) -> Response[Any]:
+    """Build the response for an error, as JSON problem details or as a page."""
+    title = STATUS_TITLES.get(status, "There is a problem")
+    reference = request_id_of(request.scope)
+    if _wants_json(request):
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "request_id": reference,
+        }
+        if errors:
+            body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+        return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+    return Template(
+        template_name="error.html",
+        context={"title": title, "detail": detail, "status": status, "reference": reference},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return problem_response(request, exc.status_code, exc.message, exc.errors)
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Framework errors (validation, CSRF, 404, 405...): keep the safe message, mask 5xx."""
+    status = exc.status_code
+    if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+        return handle_unexpected(request, exc)
+    detail = FRIENDLY_DETAILS.get(status) if isinstance(exc, NotFoundException) else None
+    return problem_response(request, status, detail or _plain_detail(exc), _field_errors(exc))
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Log the failure against the request id and show only that id."""
+    logger.error(
+        "unhandled error",
+        extra={"request_id": request_id_of(request.scope), "error_type": type(exc).__name__},
+        exc_info=exc,
+    )
+    return problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, FRIENDLY_DETAILS[500])
+
+
+def _plain_detail(exc: HTTPException) -> str:
+    detail = str(exc.detail or "")
+    if "CSRF" in detail:
+        return "Your form has expired or was sent from another site. Go back, reload the page and try again."
+    if "Unsupported Media Type" in detail or exc.status_code == 415:
+        return "Send the request body as JSON with the header Content-Type: application/json."
+    return detail or STATUS_TITLES.get(exc.status_code, "There is a problem")
+
+
+def _field_errors(exc: HTTPException) -> list[FieldError]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    return [
+        FieldError(field=str(item.get("key", "")), message=str(item.get("message", "")))
+        for item in extra
+        if isinstance(item, dict)
+    ]
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

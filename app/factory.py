@@ -1,0 +1,121 @@
+"""The composition root: ``create_app(settings)`` wires the kernel and the three domains together.
+
+This module and ``app.cli`` are the only kernel modules that import the domains (checked by the
+import contracts in ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Contact
+from litestar.static_files import create_static_files_router
+
+import events.api
+import events.pages
+import participation.api
+import participation.pages
+import payments.api
+import payments.pages
+from app.api import API_PREFIX, api_router
+from app.db import build_engine, open_engine
+from app.errors import EXCEPTION_HANDLERS
+from app.health import HEALTH_HANDLERS
+from app.keys import load_secret_key
+from app.settings import PROJECT_ROOT, Settings
+from app.web import middleware
+from app.web.pages import KernelPages
+from app.web.templates import KERNEL_NAVIGATION, site_from, template_config
+
+STATIC_DIR = PROJECT_ROOT / "app" / "static"
+DOMAINS = (participation, events, payments)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the whole service from its settings; nothing is read from the environment later."""
+    settings = settings or Settings()
+    secret_key = load_secret_key(settings)
+    site = site_from(settings, _navigation())
+    app = Litestar(
+        route_handlers=[
+            KernelPages,
+            *HEALTH_HANDLERS,
+            *_domain_attr("pages", "ROUTES"),
+            api_router(_domain_attr("api", "ROUTES")),
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        lifespan=[_database_lifespan(settings)],
+        state=State({"settings": settings, "site": site, "version": _version()}),
+        template_config=template_config(site),
+        csrf_config=CSRFConfig(
+            secret=secret_key,
+            cookie_secure=settings.uses_https,
+            cookie_httponly=True,
+            cookie_samesite="strict",
+            exclude=[f"^{API_PREFIX}/", "^/health/"],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=_openapi_config(settings),
+        logging_config=_logging_config(settings),
+        debug=False,
+    )
+    middleware.wrap(app, https=settings.uses_https)
+    return app
+
+
+def _domain_attr(module: str, name: str) -> list[Any]:
+    """Collect a list each domain module exposes (``participation.api.ROUTES`` ...)."""
+    return [item for domain in DOMAINS for item in getattr(getattr(domain, module), name)]
+
+
+def _navigation() -> tuple[Any, ...]:
+    return (*KERNEL_NAVIGATION[:1], *_domain_attr("pages", "NAVIGATION"), *KERNEL_NAVIGATION[1:])
+
+
+def _database_lifespan(settings: Settings) -> Any:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        async with open_engine(build_engine(settings), settings):
+            yield
+
+    return lifespan
+
+
+def _openapi_config(settings: Settings) -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title=f"{settings.service_name} API",
+        version=_version(),
+        description=(
+            "JSON API for staff scripts. Authenticate with an API token. Errors are "
+            "problem details (RFC 9457) with a request_id to quote to support."
+        ),
+        contact=Contact(name="Co-production team", email=settings.contact_email),
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+    )
+
+
+def _logging_config(settings: Settings) -> LoggingConfig:
+    """Plain lines on stderr; the access log's fields are an allow-list (see app.web.middleware)."""
+    return LoggingConfig(
+        root={"level": settings.log_level, "handlers": ["console"]},
+        formatters={"standard": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        log_exceptions="never",
+        disable_stack_trace={404, 400, 401, 403, 405, 409, 415, 429},
+    )
+
+
+def _version() -> str:
+    try:
+        return version("reciprocity")
+    except PackageNotFoundError:
+        return "0.0.0"

@@ -1,0 +1,107 @@
+"""Typed settings, read once from the environment (prefix ``RECIPROCITY_``).
+
+Every field is documented here and in the README's configuration table. Settings are built in
+the composition root (``create_app`` or the CLI) and passed down, never read at import time, so
+tests can build their own without patching the environment.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    """Where the service runs; production refuses development shortcuts."""
+
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Configuration of one Reciprocity process."""
+
+    model_config = SettingsConfigDict(env_prefix="RECIPROCITY_", extra="ignore", frozen=True)
+
+    environment: Environment = Environment.production
+    """``production`` (default) refuses dev keys; ``development`` generates them under ``var/``."""
+
+    database_url: Annotated[
+        str, Field(validation_alias=AliasChoices("RECIPROCITY_DATABASE_URL", "DATABASE_URL"))
+    ] = ""
+    """``postgresql://...`` for PostgreSQL; ``sqlite:///path`` or empty for the embedded default."""
+
+    redis_url: Annotated[
+        str, Field(validation_alias=AliasChoices("RECIPROCITY_REDIS_URL", "REDIS_URL"))
+    ] = ""
+    """Shared store for sessions and rate limits when several workers run; empty = in-process."""
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    """Where the embedded database, dev keys and other local state live."""
+
+    secret_key: str = ""
+    """At least 32 characters; signs CSRF tokens. Empty in development = generated dev key."""
+
+    secret_key_file: Path | None = None
+    """A file holding the secret key instead of the environment (for container secrets)."""
+
+    db_pool_min: int = 1
+    """Smallest PostgreSQL pool per worker."""
+
+    db_pool_max: int = 10
+    """Largest PostgreSQL pool per worker; workers x this must stay under the server's limit."""
+
+    sqlite_busy_timeout_s: float = 30.0
+    """How long an embedded-database write waits for another process's lock before failing."""
+
+    public_url: str = "http://127.0.0.1:8000"
+    """The address people use to reach the service; links in emails and letters start with it."""
+
+    council_name: str = "Northshire County Council"
+    """Shown in the header, footer and documents."""
+
+    service_name: str = "Reciprocity"
+    """The service's name in the header and page titles."""
+
+    contact_email: str = "coproduction@northshire.example"
+    """Where people write to the co-production team (contact page, accessibility statement)."""
+
+    contact_phone: str = "0300 123 4567"
+    """The co-production team's phone number, free from most mobiles."""
+
+    contact_postal_address: str = "Co-production team, County Hall, Northshire, NS1 1AA"
+    """Postal address for letters to the team."""
+
+    log_level: str = "INFO"
+    """Python log level for the service's own logs."""
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.production
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded database file: ``sqlite:///path`` or ``var/reciprocity.sqlite``."""
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return self.var_dir / "reciprocity.sqlite"
+
+    @property
+    def uses_https(self) -> bool:
+        return self.public_url.startswith("https://")

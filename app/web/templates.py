@@ -1,0 +1,65 @@
+"""Jinja set-up: our ``templates/`` folder plus the GOV.UK Frontend macros, and the site context.
+
+Every page gets ``site`` (council, service name, contact details, navigation) so no controller
+has to pass them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine as Engine
+from litestar.template import TemplateConfig
+
+from app.settings import PROJECT_ROOT, Settings
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the page shell shows about the council and the service."""
+
+    council_name: str
+    service_name: str
+    contact_email: str
+    contact_phone: str
+    contact_postal_address: str
+    navigation: tuple[NavItem, ...] = field(default=())
+
+
+KERNEL_NAVIGATION = (NavItem("Home", "/"), NavItem("Contact us", "/contact"))
+
+
+def site_from(settings: Settings, navigation: tuple[NavItem, ...]) -> Site:
+    return Site(
+        council_name=settings.council_name,
+        service_name=settings.service_name,
+        contact_email=settings.contact_email,
+        contact_phone=settings.contact_phone,
+        contact_postal_address=settings.contact_postal_address,
+        navigation=navigation,
+    )
+
+
+def template_config(site: Site) -> TemplateConfig[Engine]:
+    environment = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATE_DIR),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["site"] = site
+    return TemplateConfig(engine=Engine.from_environment(environment))

@@ -1,0 +1,1 @@
+"""The events domain: venues, events and panels, invitations, attendance, calendar invites."""

@@ -1,0 +1,1 @@
+"""Request and response schemas of the events domain's JSON API and forms."""

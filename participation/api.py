@@ -1,0 +1,5 @@
+"""JSON controllers of the participation domain, mounted under ``/api/v1`` by the factory. Thin."""
+
+from typing import Any
+
+ROUTES: list[Any] = []

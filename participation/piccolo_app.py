@@ -1,0 +1,13 @@
+"""Piccolo app for the participation domain: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="participation",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=table_finder(["participation.tables"], exclude_imported=True),
+    migration_dependencies=['app.piccolo_app'],
+    commands=[],
+)

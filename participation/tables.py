@@ -1,0 +1,1 @@
+"""Piccolo tables of the participation domain (profiles, consent, involvement preferences, access and travel needs, opportunities and expressions of interest). Declarations only."""

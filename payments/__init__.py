@@ -1,0 +1,1 @@
+"""The payments domain: remuneration policy, benefit-aware payment choices, ledger, finance exports."""

@@ -1,0 +1,6 @@
+"""HTML controllers of the payments domain. Thin: parse, call one service, render."""
+
+from typing import Any
+
+ROUTES: list[Any] = []
+NAVIGATION: list[Any] = []

@@ -1,0 +1,4 @@
+"""Use cases of the payments domain: typed async functions, one use case = one transaction.
+
+Other domains call this module, never this domain's tables.
+"""

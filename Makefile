@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else here supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PY := .venv/bin/python
+PORT ?= 8000
+export RECIPROCITY_ENVIRONMENT ?= development
+
+.PHONY: help setup run test test-fast lint typecheck contracts drift bench assets clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: .venv/.installed app/static/vendor/.built ## Install Python and front-end dependencies (once)
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.installed: $(UV) pyproject.toml requirements.lock
+	$(UV) venv --quiet --allow-existing --python python3 .venv
+	$(UV) pip sync --quiet --python .venv/bin/python requirements.lock
+	$(UV) pip install --quiet --python .venv/bin/python --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
+
+app/static/vendor/.built: node_modules/.installed app/assets.py
+	$(PY) -m app.assets
+	touch $@
+
+assets: app/static/vendor/.built ## Copy and de-brand GOV.UK Frontend into app/static/vendor
+
+run: setup ## Set up, migrate the embedded database, add demo data and serve on http://127.0.0.1:$(PORT)
+	.venv/bin/reciprocity migrate
+	.venv/bin/reciprocity demo --if-empty
+	.venv/bin/reciprocity serve --port $(PORT)
+
+test: setup ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests included
+	$(PY) -m tests.run
+
+lint: setup ## ruff lint and format check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: setup ## mypy, strict on the kernel and every services module
+	.venv/bin/mypy
+
+contracts: setup ## The one-way dependency rule (import-linter)
+	.venv/bin/lint-imports
+
+bench: setup ## Benchmarks: ratios against raw baselines, non-zero exit when a target is missed
+	$(PY) -m benchmarks
+
+clean: ## Remove installed dependencies and generated files (keeps var/, your data and keys)
+	rm -rf .venv .tools node_modules app/static/vendor

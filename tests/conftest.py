@@ -1,0 +1,130 @@
+"""Fixtures every test reuses: databases per engine, the app and its HTTP client, a real SMTP server.
+
+Database tests run once per engine: always SQLite, and PostgreSQL when one answers at
+``DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``). Each pytest worker
+gets its own fresh databases, migrated once; every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from app.db import bind_engine, current_engine
+from app.factory import create_app
+from app.migrations import migrate
+from app.settings import Environment, Settings
+from tests.support import postgres
+from tests.support.database import empty_all_tables
+from tests.support.smtp import CapturingSMTPServer
+
+TEST_SECRET = secrets.token_urlsafe(40)
+ENGINES = ["sqlite", "postgres"] if postgres.reachable() else ["sqlite"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "postgres" not in ENGINES and postgres.required():
+        pytest.exit(f"PostgreSQL is required here but does not answer at {postgres.admin_url()}", 2)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "database engines: " + ", ".join(ENGINES)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if "postgres" not in ENGINES:
+        terminalreporter.write_line(postgres.NOT_REACHABLE_BANNER, red=True, bold=True)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Each database test runs once per engine in ``ENGINES``."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def worker_id_safe(request: pytest.FixtureRequest) -> str:
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    return str(worker)
+
+
+def make_settings(tmp: Path, database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test app: test environment, a random key, state under ``tmp``."""
+    values: dict[str, Any] = {
+        "environment": Environment.test,
+        "secret_key": TEST_SECRET,
+        "database_url": database_url,
+        "var_dir": tmp,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def engine_settings(
+    engine_name: str, tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str
+) -> Settings:
+    """Settings pointing at this worker's fresh database for ``engine_name``."""
+    tmp = tmp_path_factory.mktemp(f"db-{engine_name}")
+    if engine_name == "postgres":
+        url = postgres.fresh_database(f"reciprocity_test_{worker_id_safe}")
+    else:
+        url = f"sqlite:///{tmp / 'test.sqlite'}"
+    return make_settings(tmp, url)
+
+
+@pytest.fixture(scope="session")
+async def running_app(engine_settings: Settings) -> AsyncIterator[Litestar]:
+    """The real app with its lifespan entered (pool or persistent connection open), migrated once."""
+    app = create_app(engine_settings)
+    async with app.lifespan():
+        await migrate()
+        yield app
+
+
+@pytest.fixture
+async def db(running_app: Litestar) -> AsyncIterator[Any]:
+    """This engine, bound and with every table empty when the test starts."""
+    engine = current_engine()
+    bind_engine(engine)
+    await empty_all_tables(engine)
+    yield engine
+
+
+@pytest.fixture
+async def client(running_app: Litestar, db: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the real app in this process, on this engine."""
+    transport = httpx.ASGITransport(app=running_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[CapturingSMTPServer]:
+    """A real SMTP server on a free local port that keeps every message it receives."""
+    server = CapturingSMTPServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build their own Settings; a developer's RECIPROCITY_* variables must not leak in."""
+    for name in list(os.environ):
+        if name.startswith("RECIPROCITY_"):
+            monkeypatch.delenv(name)

@@ -1,0 +1,1 @@
+"""Helpers for the test fixtures: PostgreSQL databases, the SMTP server, the browser."""

@@ -1,0 +1,21 @@
+"""Database helpers for tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from app.db import all_tables
+
+
+async def empty_all_tables(engine: Engine[Any]) -> None:
+    """Delete every row of every app table (not the migration records), on either engine."""
+    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"]
+    if not names:
+        return
+    if engine.engine_type == "postgres":
+        await engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        return
+    for name in names:
+        await engine.run_ddl(f"DELETE FROM {name}")

@@ -8,7 +8,9 @@ unexpected becomes a 500 that shows only a request id: never a traceback, never 
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -132,13 +134,26 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Log the failure against the request id and show only that id."""
+    """Log the failure against the request id and show only that id.
+
+    The log names the exception type and where it happened, not its message: messages and
+    local values can hold whatever the request carried (an email, an address).
+    """
     logger.error(
-        "unhandled error",
-        extra={"request_id": request_id_of(request.scope), "error_type": type(exc).__name__},
-        exc_info=exc,
+        "unhandled %s at %s",
+        type(exc).__name__,
+        where_it_happened(exc),
+        extra={"request_id": request_id_of(request.scope)},
     )
     return problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, FRIENDLY_DETAILS[500])
+
+
+def where_it_happened(exc: BaseException) -> str:
+    """The stack as ``file:line in function`` frames, innermost last, with no values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return " <- ".join(
+        f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(frames)
+    )
 
 
 def _plain_detail(exc: HTTPException) -> str:

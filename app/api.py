@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from pydantic import BaseModel
 
 from app import feedback
+from app.errors import SEND_JSON
 from app.web.forms import parse_form
 
 API_PREFIX = "/api/v1"
@@ -41,7 +42,7 @@ def require_json(request: Request[Any, Any, Any]) -> None:
         if media_type != "application/json":
             raise HTTPException(
                 status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                detail="Send the request body as JSON with the header Content-Type: application/json.",
+                detail=SEND_JSON,
             )
 
 
@@ -59,7 +60,7 @@ async def service_info(request: Request[Any, Any, Any]) -> ServiceInfo:
 
 @post("/feedback", summary="Send anonymous feedback about the service", tags=["service"])
 async def create_feedback(data: JSONBody[dict[str, Any]]) -> FeedbackCreated:
-    """Same rules as the feedback page: a satisfaction value and at most 1200 characters of comments."""
+    """The feedback page's rules: a satisfaction value, at most 1200 characters of comments."""
     form = parse_form(feedback.FeedbackForm, data)
     return FeedbackCreated(id=await feedback.record_feedback(form))
 

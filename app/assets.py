@@ -26,7 +26,11 @@ def debrand_css(css: str) -> str:
     css = re.sub(r"@font-face\{font-family:GDS Transport;[^}]*\}", "", css)
     css = css.replace("font-family:GDS Transport,arial,sans-serif", f"font-family:{FONT_STACK}")
     css = re.sub(r"\.govuk-footer__copyright-logo:before\{[^}]*\}", "", css)
-    css = re.sub(r"@supports[^{]*mask-position[^{]*\{\.govuk-footer__copyright-logo:before\{[^}]*\}\}", "", css)
+    css = re.sub(
+        r"@supports[^{]*mask-position[^{]*\{\.govuk-footer__copyright-logo:before\{[^}]*\}\}",
+        "",
+        css,
+    )
     css = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", css)
     leftovers = [word for word in BRANDED if word in css]
     if leftovers:

@@ -63,7 +63,12 @@ def main(ctx: click.Context) -> None:
     type=int,
     help="Port to listen on.",
 )
-@click.option("--workers", default=1, show_default=True, help="Worker processes (use PostgreSQL for more than one).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Worker processes (use PostgreSQL for more than one).",
+)
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the web pages and the JSON API.
@@ -74,7 +79,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         load_secret_key(settings)
     except ConfigurationError as exc:
         fail(str(exc))
-    click.echo(f"Serving {settings.service_name} on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    click.echo(
+        f"Serving {settings.service_name} on http://{host}:{port} (Ctrl+C to stop)", err=True
+    )
     uvicorn.run(
         "app.factory:create_app",
         factory=True,
@@ -89,7 +96,14 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 @main.command()
-@click.option("--check", is_flag=True, help="After migrating, fail if the models need a migration that does not exist or the database differs from the models.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help=(
+        "After migrating, fail if the models need a migration that does not exist "
+        "or the database differs from the models."
+    ),
+)
 @click.pass_obj
 def migrate(settings: Settings, check: bool) -> None:
     """Bring the database up to date (safe to run again: it applies only what is missing)."""

@@ -9,10 +9,22 @@ from __future__ import annotations
 from app.feedback import FeedbackForm, Satisfaction, count_feedback, record_feedback
 
 DEMO_FEEDBACK = (
-    (Satisfaction.very_satisfied, "It was easy to see what I would be paid and how it affects my Universal Credit.", "/"),
-    (Satisfaction.satisfied, "Clear. I liked that I could ask for someone to call me instead.", "/contact"),
+    (
+        Satisfaction.very_satisfied,
+        "It was easy to see what I would be paid and how it affects my Universal Credit.",
+        "/",
+    ),
+    (
+        Satisfaction.satisfied,
+        "Clear. I liked that I could ask for someone to call me instead.",
+        "/contact",
+    ),
     (Satisfaction.neither, "The writing is good but I would like it in Polish too.", "/privacy"),
-    (Satisfaction.dissatisfied, "My support worker had to help me find the phone number.", "/contact"),
+    (
+        Satisfaction.dissatisfied,
+        "My support worker had to help me find the phone number.",
+        "/contact",
+    ),
 )
 
 

@@ -23,6 +23,10 @@ from app.web.request_context import request_id_of
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+SEND_JSON = "Send the request body as JSON with the header Content-Type: application/json."
+FORM_EXPIRED = (
+    "Your form has expired or was sent from another site. Go back, reload the page and try again."
+)
 
 
 @dataclass(frozen=True)
@@ -159,9 +163,9 @@ def where_it_happened(exc: BaseException) -> str:
 def _plain_detail(exc: HTTPException) -> str:
     detail = str(exc.detail or "")
     if "CSRF" in detail:
-        return "Your form has expired or was sent from another site. Go back, reload the page and try again."
+        return FORM_EXPIRED
     if "Unsupported Media Type" in detail or exc.status_code == 415:
-        return "Send the request body as JSON with the header Content-Type: application/json."
+        return SEND_JSON
     return detail or STATUS_TITLES.get(exc.status_code, "There is a problem")
 
 

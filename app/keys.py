@@ -66,7 +66,7 @@ def load_secret_key(settings: Settings) -> str:
 
 
 def check_secret_key(key: str, *, production: bool) -> None:
-    """Raise ``ConfigurationError`` when a key is missing, short, an example or (in production) a dev key."""
+    """Raise ``ConfigurationError`` for a missing, short or example key, or a production dev key."""
     if not key:
         raise ConfigurationError(
             "No secret key is set. Set RECIPROCITY_SECRET_KEY (at least 32 random characters) "
@@ -76,7 +76,8 @@ def check_secret_key(key: str, *, production: bool) -> None:
         raise ConfigurationError("The secret key is an example value. Generate a random one.")
     if len(key) < MIN_SECRET_LENGTH:
         raise ConfigurationError(
-            f"The secret key is too short ({len(key)} characters). Use at least {MIN_SECRET_LENGTH}."
+            f"The secret key is too short ({len(key)} characters). "
+            f"Use at least {MIN_SECRET_LENGTH}."
         )
     if production and key.startswith(DEV_KEY_MARKER):
         raise ConfigurationError(

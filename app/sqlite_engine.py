@@ -40,7 +40,7 @@ class EmbeddedSQLiteTransaction(SQLiteTransaction):
         await self.engine.lock.acquire()
         try:
             self.connection = await self.engine.shared_connection()
-            await self.begin()
+            await self.begin()  # type: ignore[no-untyped-call]
         except BaseException:
             self.engine.lock.release()
             raise
@@ -53,7 +53,7 @@ class EmbeddedSQLiteTransaction(SQLiteTransaction):
         try:
             if exception is not None:
                 if not self._rolled_back:
-                    await self.rollback()
+                    await self.rollback()  # type: ignore[no-untyped-call]
             elif not self._committed and not self._rolled_back:
                 await self._commit_or_roll_back()
         finally:
@@ -64,10 +64,10 @@ class EmbeddedSQLiteTransaction(SQLiteTransaction):
     async def _commit_or_roll_back(self) -> None:
         """Commit; if the commit fails, leave the shared connection clean for the next user."""
         try:
-            await self.commit()
+            await self.commit()  # type: ignore[no-untyped-call]
         except BaseException:
             if self.connection.in_transaction:
-                await self.rollback()
+                await self.rollback()  # type: ignore[no-untyped-call]
             raise
 
 
@@ -82,7 +82,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
 
     @property
     def lock(self) -> asyncio.Lock:
-        """The lock of the running event loop; a new loop (a CLI command, a test) gets a fresh one."""
+        """The lock of the running event loop; a new loop (a CLI command) gets a fresh one."""
         self._follow_running_loop()
         assert self._lock is not None
         return self._lock
@@ -144,4 +144,3 @@ async def _fetch_all(
     connection.row_factory = dict_factory  # type: ignore[assignment]
     rows = await connection.execute_fetchall(query, args)
     return list(rows)  # type: ignore[arg-type]
-

@@ -8,6 +8,6 @@ APP_CONFIG = AppConfig(
     app_name="events",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=table_finder(["events.tables"], exclude_imported=True),
-    migration_dependencies=['participation.piccolo_app'],
+    migration_dependencies=["participation.piccolo_app"],
     commands=[],
 )

@@ -1,1 +1,5 @@
-"""Piccolo tables of the events domain (venues, events and panels, invitations, attendance, check-ins, debriefs and calendar invites). Declarations only."""
+"""Piccolo tables of the events domain: venues, events and panels, invitations, attendance,
+check-ins, debriefs and calendar invites.
+
+Declarations only.
+"""

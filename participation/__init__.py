@@ -1,1 +1,2 @@
-"""The participation domain: people: profiles, consent, preferences, access and travel needs, opportunities, expressions of interest."""
+"""The participation domain: profiles, consent, preferences, access and travel needs,
+opportunities and expressions of interest."""

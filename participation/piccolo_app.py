@@ -8,6 +8,6 @@ APP_CONFIG = AppConfig(
     app_name="participation",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=table_finder(["participation.tables"], exclude_imported=True),
-    migration_dependencies=['app.piccolo_app'],
+    migration_dependencies=["app.piccolo_app"],
     commands=[],
 )

@@ -1,1 +1,5 @@
-"""Piccolo tables of the participation domain (profiles, consent, involvement preferences, access and travel needs, opportunities and expressions of interest). Declarations only."""
+"""Piccolo tables of the participation domain: profiles, consent, preferences, access and
+travel needs, opportunities and expressions of interest.
+
+Declarations only.
+"""

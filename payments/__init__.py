@@ -1,1 +1,2 @@
-"""The payments domain: remuneration policy, benefit-aware payment choices, ledger, finance exports."""
+"""The payments domain: remuneration policy, benefit-aware payment choices, ledger,
+finance exports."""

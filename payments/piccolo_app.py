@@ -8,6 +8,6 @@ APP_CONFIG = AppConfig(
     app_name="payments",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=table_finder(["payments.tables"], exclude_imported=True),
-    migration_dependencies=['events.piccolo_app'],
+    migration_dependencies=["events.piccolo_app"],
     commands=[],
 )

@@ -1,1 +1,5 @@
-"""Piccolo tables of the payments domain (the remuneration policy, benefit-aware payment choices, the ledger and finance exports). Declarations only."""
+"""Piccolo tables of the payments domain: the remuneration policy, benefit-aware payment choices,
+the ledger and finance exports.
+
+Declarations only.
+"""

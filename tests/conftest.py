@@ -1,4 +1,4 @@
-"""Fixtures every test reuses: databases per engine, the app and its HTTP client, a real SMTP server.
+"""Fixtures every test reuses: databases per engine, the app, its HTTP client, an SMTP server.
 
 Database tests run once per engine: always SQLite, and PostgreSQL when one answers at
 ``DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``). Each pytest worker
@@ -87,7 +87,7 @@ def engine_settings(
 
 @pytest.fixture(scope="session")
 async def running_app(engine_settings: Settings) -> AsyncIterator[Litestar]:
-    """The real app with its lifespan entered (pool or persistent connection open), migrated once."""
+    """The real app with its lifespan entered (pool or connection open), migrated once."""
     app = create_app(engine_settings)
     async with app.lifespan():
         await migrate()
@@ -95,12 +95,12 @@ async def running_app(engine_settings: Settings) -> AsyncIterator[Litestar]:
 
 
 @pytest.fixture
-async def db(running_app: Litestar) -> AsyncIterator[Any]:
+async def db(running_app: Litestar) -> Any:
     """This engine, bound and with every table empty when the test starts."""
     engine = current_engine()
     bind_engine(engine)
     await empty_all_tables(engine)
-    yield engine
+    return engine
 
 
 @pytest.fixture

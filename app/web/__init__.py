@@ -1,1 +1,1 @@
-"""The web shell shared by every domain: templates, static files, headers, CSRF and the kernel pages."""
+"""The web shell every domain shares: templates, static files, headers, CSRF, kernel pages."""

@@ -29,7 +29,9 @@ class FormInvalid(DomainError):
     """The form has problems; ``errors`` lists them, ``values`` keeps what the person typed."""
 
     def __init__(self, errors: list[FieldError], values: Mapping[str, Any]) -> None:
-        super().__init__(message="Some answers need correcting: see the list of errors.", errors=errors)
+        super().__init__(
+            message="Some answers need correcting: see the list of errors.", errors=errors
+        )
         self.values = dict(values)
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.request_context import REQUEST_ID_HEADER, request_id_of
@@ -55,7 +56,7 @@ class ShellMiddleware:
         self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -74,7 +75,7 @@ class ShellMiddleware:
         finally:
             access_log.info(
                 "%s %s %s %.1fms",
-                scope["method"],
+                scope.get("method", ""),
                 scope["path"],
                 status,
                 (time.perf_counter() - started) * 1000,

@@ -14,7 +14,9 @@ from tests.conftest import TEST_SECRET
 RECIPROCITY = str(Path(sys.executable).with_name("reciprocity"))
 
 
-def run(tmp_path: Path, *args: str, environment: str = "development") -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, environment: str = "development"
+) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ["PATH"],
         "RECIPROCITY_ENVIRONMENT": environment,
@@ -77,12 +79,16 @@ def test_check_fails_clearly_on_a_weak_production_key(tmp_path: Path) -> None:
     )
 
     assert result.returncode == 1
-    assert result.stderr.strip() == "Keys: The secret key is an example value. Generate a random one."
+    assert (
+        result.stderr.strip() == "Keys: The secret key is an example value. Generate a random one."
+    )
 
 
 def test_every_command_explains_itself() -> None:
     for command in ("serve", "migrate", "check", "demo"):
-        result = subprocess.run([RECIPROCITY, command, "--help"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [RECIPROCITY, command, "--help"], capture_output=True, text=True, timeout=60
+        )
 
         assert result.returncode == 0
         assert "Usage: reciprocity " + command in result.stdout

@@ -25,7 +25,9 @@ async def test_a_finished_use_case_is_committed(db: Any) -> None:
     async with app_db.transaction():
         await ServiceFeedback.insert(ServiceFeedback(satisfaction="neither"))
 
-    assert await ServiceFeedback.select(ServiceFeedback.satisfaction) == [{"satisfaction": "neither"}]
+    assert await ServiceFeedback.select(ServiceFeedback.satisfaction) == [
+        {"satisfaction": "neither"}
+    ]
 
 
 async def test_ready_when_the_database_answers(db: Any) -> None:
@@ -40,4 +42,3 @@ async def test_not_ready_when_the_database_cannot_open(db: Any, tmp_path: Path) 
     finally:
         app_db.bind_engine(db)
         await broken.close()
-

@@ -32,7 +32,9 @@ async def echo(data: JSONBody[dict[str, str]]) -> dict[str, str]:
 @pytest.fixture
 async def failing_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     settings = make_settings(
-        tmp_path, f"sqlite:///{tmp_path / 'errors.sqlite'}", public_url="https://coproduction.example"
+        tmp_path,
+        f"sqlite:///{tmp_path / 'errors.sqlite'}",
+        public_url="https://coproduction.example",
     )
     app = create_app(settings)
     app.register(boom)
@@ -44,7 +46,9 @@ async def failing_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
             yield http
 
 
-async def test_unexpected_error_page_shows_only_a_reference(failing_client: httpx.AsyncClient) -> None:
+async def test_unexpected_error_page_shows_only_a_reference(
+    failing_client: httpx.AsyncClient,
+) -> None:
     response = await failing_client.get("/boom", headers={"accept": "text/html"})
 
     assert response.status_code == 500
@@ -92,7 +96,8 @@ async def test_logs_never_carry_bodies_query_strings_or_cookies(
     await failing_client.get(f"/boom?email={CANARY}")
 
     everything = "\n".join(
-        f"{record.getMessage()} {record.__dict__} {record.exc_text or ''}" for record in caplog.records
+        f"{record.getMessage()} {record.__dict__} {record.exc_text or ''}"
+        for record in caplog.records
     )
     assert CANARY not in everything
     access = [r.getMessage() for r in caplog.records if r.name == "reciprocity.access"]

@@ -42,7 +42,9 @@ async def test_migrating_twice_changes_nothing(db: Any) -> None:
     assert await schema_drift(db) == []
 
 
-async def test_a_model_without_migration_is_reported(db: Any, kernel_with_unmigrated_table: Any) -> None:
+async def test_a_model_without_migration_is_reported(
+    db: Any, kernel_with_unmigrated_table: Any
+) -> None:
     assert await model_drift() == ["kernel"]
     assert await schema_drift(db) == ["table unmigrated is missing"]
 
@@ -56,4 +58,6 @@ async def test_a_column_missing_from_the_database_is_reported(db: Any) -> None:
     try:
         assert await schema_drift(db) == ["service_feedback.extra is missing from the database"]
     finally:
-        columns[:] = [column for column in columns if column is not extra]  # Column.__eq__ builds SQL
+        columns[:] = [
+            column for column in columns if column is not extra
+        ]  # Column.__eq__ builds SQL

@@ -46,7 +46,9 @@ async def test_wal_and_foreign_keys_are_on(engine: EmbeddedSQLiteEngine) -> None
     assert foreign_keys == [{"foreign_keys": 1}]
 
 
-async def test_concurrent_read_then_write_transactions_lose_nothing(engine: EmbeddedSQLiteEngine) -> None:
+async def test_concurrent_read_then_write_transactions_lose_nothing(
+    engine: EmbeddedSQLiteEngine,
+) -> None:
     async def increment() -> None:
         async with engine.transaction():
             row = await Counter.select(Counter.value).where(Counter.name == "visits").first()
@@ -56,7 +58,9 @@ async def test_concurrent_read_then_write_transactions_lose_nothing(engine: Embe
 
     await asyncio.gather(*(increment() for _ in range(100)))
 
-    assert await Counter.select(Counter.value).where(Counter.name == "visits").first() == {"value": 100}
+    assert await Counter.select(Counter.value).where(Counter.name == "visits").first() == {
+        "value": 100
+    }
 
 
 async def test_failed_transaction_leaves_nothing_behind(engine: EmbeddedSQLiteEngine) -> None:
@@ -69,7 +73,9 @@ async def test_failed_transaction_leaves_nothing_behind(engine: EmbeddedSQLiteEn
     assert (await engine.shared_connection()).in_transaction is False
 
 
-async def test_constraint_violation_rolls_back_the_whole_use_case(engine: EmbeddedSQLiteEngine) -> None:
+async def test_constraint_violation_rolls_back_the_whole_use_case(
+    engine: EmbeddedSQLiteEngine,
+) -> None:
     with pytest.raises(Exception, match="UNIQUE"):
         async with engine.transaction():
             await Counter.insert(Counter(name="new", value=1))
@@ -88,7 +94,9 @@ async def test_nested_transactions_join_the_outer_one(engine: EmbeddedSQLiteEngi
     assert await Counter.count() == 1
 
 
-async def test_a_second_process_waits_for_the_write_lock(engine: EmbeddedSQLiteEngine, tmp_path: Path) -> None:
+async def test_a_second_process_waits_for_the_write_lock(
+    engine: EmbeddedSQLiteEngine, tmp_path: Path
+) -> None:
     other = EmbeddedSQLiteEngine(path=tmp_path / "engine.sqlite", busy_timeout_s=5)
     held = asyncio.Event()
 
@@ -112,7 +120,9 @@ async def test_a_second_process_waits_for_the_write_lock(engine: EmbeddedSQLiteE
 async def test_close_stops_the_connection_thread(tmp_path: Path) -> None:
     engine = EmbeddedSQLiteEngine(path=tmp_path / "threads.sqlite")
     connection = await engine.shared_connection()
-    worker: threading.Thread = connection._thread  # aiosqlite's worker; a leak hangs the process at exit
+    worker: threading.Thread = (
+        connection._thread
+    )  # aiosqlite's worker; a leak hangs the process at exit
 
     await engine.close()
     worker.join(timeout=5)

@@ -75,9 +75,13 @@ async def test_malformed_json_is_a_400_that_says_why(client: httpx.AsyncClient) 
     assert response.json()["detail"].startswith("JSON is malformed")
 
 
-async def test_wrong_content_type_is_a_415_that_says_what_to_send(client: httpx.AsyncClient) -> None:
+async def test_wrong_content_type_is_a_415_that_says_what_to_send(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post(
-        "/api/v1/feedback", content=b"satisfaction=satisfied", headers={"content-type": "text/plain"}
+        "/api/v1/feedback",
+        content=b"satisfaction=satisfied",
+        headers={"content-type": "text/plain"},
     )
 
     assert response.status_code == 415
@@ -107,7 +111,9 @@ async def test_api_feedback_is_stored(client: httpx.AsyncClient) -> None:
     rows = await ServiceFeedback.select(
         ServiceFeedback.id, ServiceFeedback.satisfaction, ServiceFeedback.comments
     )
-    assert rows == [{"id": response.json()["id"], "satisfaction": "satisfied", "comments": "Clear and kind."}]
+    assert rows == [
+        {"id": response.json()["id"], "satisfaction": "satisfied", "comments": "Clear and kind."}
+    ]
 
 
 async def test_form_without_csrf_token_is_refused_clearly(client: httpx.AsyncClient) -> None:
@@ -128,7 +134,10 @@ async def test_feedback_form_shows_the_error_summary(client: httpx.AsyncClient) 
     assert response.status_code == 400
     assert "<title>Error: Give feedback" in response.text
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in response.text
-    assert '<li><a href="#satisfaction">Select how you feel about the service</a></li>' in response.text
+    assert (
+        '<li><a href="#satisfaction">Select how you feel about the service</a></li>'
+        in response.text
+    )
     assert ">Hello</textarea>" in response.text
     assert await ServiceFeedback.count() == 0
 
@@ -138,7 +147,12 @@ async def test_feedback_form_stores_and_thanks(client: httpx.AsyncClient) -> Non
 
     response = await client.post(
         "/feedback",
-        data={"_csrf_token": token, "satisfaction": "very_satisfied", "comments": "Thanks", "came_from": "/contact"},
+        data={
+            "_csrf_token": token,
+            "satisfaction": "very_satisfied",
+            "comments": "Thanks",
+            "came_from": "/contact",
+        },
     )
 
     assert response.status_code == 303
@@ -146,4 +160,6 @@ async def test_feedback_form_stores_and_thanks(client: httpx.AsyncClient) -> Non
     rows = await ServiceFeedback.select(
         ServiceFeedback.satisfaction, ServiceFeedback.comments, ServiceFeedback.came_from
     )
-    assert rows == [{"satisfaction": "very_satisfied", "comments": "Thanks", "came_from": "/contact"}]
+    assert rows == [
+        {"satisfaction": "very_satisfied", "comments": "Thanks", "came_from": "/contact"}
+    ]

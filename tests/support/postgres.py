@@ -32,7 +32,7 @@ def reachable() -> bool:
     async def probe() -> bool:
         try:
             connection = await asyncpg.connect(admin_url(), timeout=3)
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        except (TimeoutError, OSError, asyncpg.PostgresError):
             return False
         await connection.close()
         return True

@@ -126,5 +126,5 @@ def smtp_server() -> Iterator[CapturingSMTPServer]:
 def _no_stray_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests build their own Settings; a developer's RECIPROCITY_* variables must not leak in."""
     for name in list(os.environ):
-        if name.startswith("RECIPROCITY_"):
+        if name.startswith("RECIPROCITY_") or name in {"DATABASE_URL", "REDIS_URL"}:
             monkeypatch.delenv(name)

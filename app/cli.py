@@ -75,10 +75,11 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
     Run 'reciprocity migrate' first. Put a reverse proxy with HTTPS in front in production.
     """
-    try:
-        load_secret_key(settings)
-    except ConfigurationError as exc:
-        fail(str(exc))
+    if settings.is_production:  # fail here, once; in development the app itself warns
+        try:
+            load_secret_key(settings)
+        except ConfigurationError as exc:
+            fail(str(exc))
     click.echo(
         f"Serving {settings.service_name} on http://{host}:{port} (Ctrl+C to stop)", err=True
     )

@@ -14,6 +14,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -21,17 +22,24 @@ from litestar.openapi.spec import Contact
 from litestar.static_files import create_static_files_router
 
 import events.api
+import events.datamap
 import events.pages
 import participation.api
+import participation.datamap
 import participation.pages
 import payments.api
+import payments.datamap
 import payments.pages
 from app.api import API_PREFIX, api_router
-from app.db import build_engine, open_engine
+from app.datamap import DataMap, kernel_maps
+from app.db import all_tables, build_engine, open_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.health import HEALTH_HANDLERS
-from app.keys import load_secret_key
+from app.keyring import load_keyring
+from app.keys import ConfigurationError, load_secret_key
+from app.sealed import Sealer
 from app.settings import PROJECT_ROOT, Settings
+from app.vault import Vault
 from app.web import middleware
 from app.web.pages import KernelPages
 from app.web.templates import KERNEL_NAVIGATION, site_from, template_config
@@ -40,10 +48,30 @@ STATIC_DIR = PROJECT_ROOT / "app" / "static"
 DOMAINS = (participation, events, payments)
 
 
+def data_map() -> DataMap:
+    """The kernel's and every domain's entries in the record of processing."""
+    complete = DataMap()
+    complete.add(*kernel_maps(), *_domain_attr("datamap", "MAPS"))
+    return complete
+
+
+def check_data_map(datamap: DataMap) -> None:
+    """Refuse to run with a column that the data map does not classify."""
+    gaps = datamap.gaps([t for t in all_tables() if t._meta.tablename != "migration"])
+    if gaps:
+        raise ConfigurationError(
+            "These columns are not in the data map (app/datamap.py and each domain's "
+            "datamap.py): " + ", ".join(gaps)
+        )
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the whole service from its settings; nothing is read from the environment later."""
     settings = settings or Settings()
     secret_key = load_secret_key(settings)
+    keyring = load_keyring(settings)
+    datamap = data_map()
+    check_data_map(datamap)
     site = site_from(settings, _navigation())
     app = Litestar(
         route_handlers=[
@@ -54,7 +82,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         lifespan=[_database_lifespan(settings)],
-        state=State({"settings": settings, "site": site, "version": _version()}),
+        state=State(
+            {
+                "settings": settings,
+                "site": site,
+                "version": _version(),
+                "keyring": keyring,
+                "datamap": datamap,
+            }
+        ),
+        dependencies={"sealer": Provide(provide_sealer, sync_to_thread=False)},
         template_config=template_config(site),
         csrf_config=CSRFConfig(
             secret=secret_key,
@@ -70,6 +107,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     middleware.wrap(app, https=settings.uses_https)
     return app
+
+
+def provide_sealer(state: State) -> Sealer:
+    """A fresh vault per request: unwrapped data keys never outlive the request."""
+    settings: Settings = state.settings
+    return Sealer(Vault(state.keyring), state.datamap, settings.blind_index_population)
 
 
 def _domain_attr(module: str, name: str) -> list[Any]:

@@ -54,7 +54,7 @@ def ensure_dev_keys(settings: Settings) -> Path:
 
 def load_secret_key(settings: Settings) -> str:
     """Return the secret key, refusing an unsafe one in production."""
-    key = settings.secret_key
+    key = settings.secret_key.get_secret_value().strip()
     if not key and settings.secret_key_file is not None:
         key = _read_key_file(settings.secret_key_file)
     if not key and not settings.is_production:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,11 +46,20 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     """Where the embedded database, dev keys and other local state live."""
 
-    secret_key: str = ""
+    secret_key: SecretStr = SecretStr("")
     """At least 32 characters; signs CSRF tokens. Empty in development = generated dev key."""
 
     secret_key_file: Path | None = None
     """A file holding the secret key instead of the environment (for container secrets)."""
+
+    keyring: SecretStr = SecretStr("")
+    """The master and blind-index keys as JSON (see app/keyring.py). Empty in development = generated."""
+
+    keyring_file: Path | None = None
+    """A file holding the keyring JSON instead of the environment."""
+
+    blind_index_population: int = 100_000
+    """How many people the service is designed for; sets how short blind indexes are."""
 
     db_pool_min: int = 1
     """Smallest PostgreSQL pool per worker."""
@@ -81,11 +90,6 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     """Python log level for the service's own logs."""
-
-    @field_validator("secret_key")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
 
     @property
     def is_production(self) -> bool:

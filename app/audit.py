@@ -1,0 +1,60 @@
+"""The audit log: one append-only row for every view, export or change of sensitive data.
+
+It records who, in which role, whose data, which field group, why and when; never the value.
+The table refuses UPDATE and DELETE through database triggers (see the kernel migration), so
+not even a bug or a careless script can rewrite history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from app.tables import AuditEvent
+
+
+class Action(StrEnum):
+    view = "view"
+    export = "export"
+    change = "change"
+    erase = "erase"
+    sign_in = "sign-in"
+    sign_in_failed = "sign-in-failed"
+    key_rotation = "key-rotation"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff or participant id (never a name), their role, and any assistant."""
+
+    id: str
+    role: str
+    assisted_by: str = ""
+
+
+SYSTEM = Actor(id="system", role="system")
+
+
+async def record(
+    actor: Actor,
+    action: Action,
+    *,
+    subject: UUID | None = None,
+    field_group: str = "",
+    purpose: str = "",
+    request_id: str = "",
+) -> None:
+    """Append one event; joins the caller's transaction, so the event and the change commit together."""
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=actor.id,
+            actor_role=actor.role,
+            assisted_by=actor.assisted_by,
+            action=action.value,
+            subject=subject,
+            field_group=field_group,
+            purpose=purpose,
+            request_id=request_id,
+        )
+    )

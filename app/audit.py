@@ -45,7 +45,7 @@ async def record(
     purpose: str = "",
     request_id: str = "",
 ) -> None:
-    """Append one event; joins the caller's transaction, so the event and the change commit together."""
+    """Append one event inside the caller's transaction: event and change commit together."""
     await AuditEvent.insert(
         AuditEvent(
             actor=actor.id,

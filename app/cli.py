@@ -6,34 +6,22 @@ variables) and says in plain words what it did or what to fix.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import uvicorn
 
 from app import demo as kernel_demo
-from app.db import build_engine, is_ready, open_engine
+from app.cli_keys import data_map_command, keys, sealer_for
+from app.db import is_ready, with_database
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
 from app.migrations import model_drift, schema_drift
 from app.settings import Settings
 
-T = TypeVar("T")
 DEMO_STEPS = (kernel_demo,)
-
-
-def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` with the configured database open, then close it cleanly."""
-
-    async def run() -> T:
-        async with open_engine(build_engine(settings), settings):
-            return await work()
-
-    return asyncio.run(run())
 
 
 def fail(message: str) -> None:
@@ -134,7 +122,18 @@ def check(settings: Settings) -> None:
         load_secret_key(settings)
     except ConfigurationError as exc:
         fail(f"Keys: {exc}")
-    click.echo(f"Keys: OK ({settings.environment.value})")
+    try:
+        from app.factory import check_data_map, data_map  # noqa: PLC0415 - composition root
+
+        datamap = data_map()
+        check_data_map(datamap)
+        sealer = sealer_for(settings, datamap)
+    except ConfigurationError as exc:
+        fail(f"Keys and data map: {exc}")
+    active = sealer.vault.keyring.active.key_id
+    click.echo(f"Keys: OK ({settings.environment.value}, active master key {active})")
+    mapped = sum(len(table_map.fields) for table_map in datamap.tables.values())
+    click.echo(f"Data map: OK ({mapped} personal-data columns)")
     if not with_database(settings, is_ready):
         fail(f"Database: cannot reach {_where(settings)}")
     click.echo(f"Database: OK ({_where(settings)})")
@@ -168,3 +167,7 @@ async def _populate(if_empty: bool) -> list[str]:
 
 def _where(settings: Settings) -> str:
     return "PostgreSQL" if settings.uses_postgres else f"SQLite file {settings.sqlite_path}"
+
+
+main.add_command(keys)
+main.add_command(data_map_command)

@@ -31,6 +31,10 @@ class DecryptionFailed(Exception):
     """A stored value could not be decrypted: wrong place, wrong key, or tampered with."""
 
 
+class KeyDestroyed(DecryptionFailed):
+    """The data subject was erased: their data key no longer exists, by design."""
+
+
 @dataclass(frozen=True)
 class FieldRef:
     """Where a value lives: logical table and column (stable names, not physical ones) and row."""

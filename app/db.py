@@ -7,9 +7,10 @@ import time.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
@@ -87,3 +88,16 @@ async def is_ready() -> bool:
     except Exception:  # noqa: BLE001 - any failure means "not ready"; the probe reports it
         return False
     return bool(rows) and rows[0]["ok"] == 1
+
+
+T = TypeVar("T")
+
+
+def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the configured database open, then close it (for CLI commands)."""
+
+    async def run() -> T:
+        async with open_engine(build_engine(settings), settings):
+            return await work()
+
+    return asyncio.run(run())

@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from app.crypto import DecryptionFailed, KeyDestroyed
 from app.web.request_context import request_id_of
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ STATUS_TITLES = {
     409: "This has changed",
     413: "What you sent is too large",
     415: "We cannot read what you sent",
+    410: "These details were erased",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
@@ -178,7 +180,22 @@ def _field_errors(exc: HTTPException) -> list[FieldError]:
     ]
 
 
+def handle_decryption_failed(
+    request: Request[Any, Any, Any], exc: DecryptionFailed
+) -> Response[Any]:
+    """Fail closed: a security event in the log (never the value), a generic answer."""
+    if isinstance(exc, KeyDestroyed):
+        return problem_response(request, 410, "This person's details were erased at their request.")
+    logger.warning(
+        "security event: a stored value failed to decrypt at %s",
+        where_it_happened(exc),
+        extra={"request_id": request_id_of(request.scope)},
+    )
+    return problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, FRIENDLY_DETAILS[500])
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DecryptionFailed: handle_decryption_failed,
     DomainError: handle_domain_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

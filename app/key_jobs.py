@@ -27,12 +27,10 @@ async def _nothing() -> None:
 
 async def status(sealer: Sealer) -> dict[str, dict[str, int]]:
     """Data keys per master key id, and sealed rows per marker, for ``reciprocity keys status``."""
-    keys = await DataKey.select(
-        DataKey.master_key_id, DataKey.wrapped.is_null().as_alias("destroyed")
-    )
+    keys = await DataKey.select(DataKey.master_key_id, DataKey.destroyed_at)
     per_master: dict[str, int] = {}
     for row in keys:
-        label = "destroyed (erased people)" if row["destroyed"] else row["master_key_id"]
+        label = "destroyed (erased people)" if row["destroyed_at"] else row["master_key_id"]
         per_master[label] = per_master.get(label, 0) + 1
     per_marker: dict[str, int] = {}
     for table_map in _sealed_tables(sealer.datamap):

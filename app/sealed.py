@@ -77,7 +77,11 @@ class Sealer:
         )
 
     async def find(self, table: type[Table], column: str, value: str) -> list[dict[str, Any]]:
-        """Rows whose ``column`` equals ``value`` once normalised: index candidates, decrypted and checked."""
+        """Rows whose ``column`` equals ``value`` once normalised.
+
+        The blind index finds candidates; each is decrypted and compared, so a collision never
+        returns the wrong person.
+        """
         table_map = self.datamap.for_table(table)
         personal = next(f for f in table_map.fields if f.column == column and f.blind_index)
         assert personal.blind_index is not None

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     """A file holding the secret key instead of the environment (for container secrets)."""
 
     keyring: SecretStr = SecretStr("")
-    """The master and blind-index keys as JSON (see app/keyring.py). Empty in development = generated."""
+    """Master and blind-index keys as JSON (app/keyring.py). Empty in development = generated."""
 
     keyring_file: Path | None = None
     """A file holding the keyring JSON instead of the environment."""

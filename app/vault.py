@@ -12,17 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid4, uuid5
 
-from app.crypto import KEY_BYTES, DecryptionFailed, FieldRef, key_id_of, seal, unseal
+from app.crypto import KEY_BYTES, DecryptionFailed, FieldRef, KeyDestroyed, key_id_of, seal, unseal
 from app.db import transaction
 from app.keyring import Keyring
 from app.tables import DataKey
 
 FINANCE_OWNER = uuid5(UUID("7c1b9e54-3f0a-4d7e-9a51-7b0c2f4e8d10"), "finance")
 """The owner of the finance data key: payment records stay readable after a person's erasure."""
-
-
-class KeyDestroyed(DecryptionFailed):
-    """The data subject was erased: their data key no longer exists, by design."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The participation domain's entries in the data map (see app/datamap.py): one TableMap per table."""
+"""The participation domain's entries in the data map (app/datamap.py): a TableMap per table."""
 
 from app.datamap import TableMap
 

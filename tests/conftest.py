@@ -7,6 +7,7 @@ gets its own fresh databases, migrated once; every test starts from empty tables
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,7 @@ from app.factory import create_app
 from app.migrations import migrate
 from app.settings import Environment, Settings
 from tests.support import postgres
+from tests.support.canaries import PLANTED, LogTrap
 from tests.support.database import empty_all_tables
 from tests.support.smtp import CapturingSMTPServer
 
@@ -29,7 +31,12 @@ TEST_SECRET = secrets.token_urlsafe(40)
 ENGINES = ["sqlite", "postgres"] if postgres.reachable() else ["sqlite"]
 
 
+LOG_TRAP = LogTrap()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger().addHandler(LOG_TRAP)
+    logging.getLogger().setLevel(logging.DEBUG)  # the whole suite runs at DEBUG: see canaries
     if "postgres" not in ENGINES and postgres.required():
         pytest.exit(f"PostgreSQL is required here but does not answer at {postgres.admin_url()}", 2)
 
@@ -67,6 +74,7 @@ def make_settings(tmp: Path, database_url: str, **overrides: Any) -> Settings:
         "secret_key": TEST_SECRET,
         "database_url": database_url,
         "var_dir": tmp,
+        "log_level": "DEBUG",
         **overrides,
     }
     return Settings(**values)
@@ -120,6 +128,17 @@ def smtp_server() -> Iterator[CapturingSMTPServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_canary_in_logs() -> Iterator[None]:
+    """Fail any test after which a planted canary appears in a log record."""
+    LOG_TRAP.records.clear()
+    PLANTED.clear()
+    yield
+    leaks = LOG_TRAP.leaked()
+    LOG_TRAP.records.clear()
+    assert leaks == [], f"sensitive canaries reached the logs: {leaks}"
 
 
 @pytest.fixture(autouse=True)

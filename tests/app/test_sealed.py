@@ -1,4 +1,4 @@
-"""Sealed rows on both engines: values stay put, erasure shreds, blind indexes find the right row."""
+"""Sealed rows on both engines: values stay put, erasure shreds, blind indexes find the row."""
 
 from __future__ import annotations
 

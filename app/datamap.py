@@ -61,6 +61,8 @@ class PersonalField:
     special_category: str = ""
     key: KeyOwner = KeyOwner.subject
     blind_index: BlindIndex | None = None
+    identifier: bool = False
+    """A high-cardinality pseudonymous id (a subject UUID) that may carry a database index."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,23 @@ class DataMap:
 
     def for_table(self, table: type[Table]) -> TableMap:
         return self.tables[table._meta.tablename]
+
+    def unsafe_indexes(self, tables: list[type[Table]]) -> list[str]:
+        """Database indexes on personal columns other than blind indexes and identifiers.
+
+        An index on a low-cardinality sensitive value (a disability flag, a benefit) would let
+        anyone with the database count and group people by it, so none is allowed.
+        """
+        problems = []
+        for table in tables:
+            table_map = self.tables.get(table._meta.tablename)
+            personal = {f.column: f for f in table_map.fields} if table_map else {}
+            for column in table._meta.columns:
+                field = personal.get(column._meta.db_column_name)
+                indexed = column._meta.index or column._meta.unique
+                if field is not None and indexed and not field.identifier:
+                    problems.append(f"{table._meta.tablename}.{column._meta.db_column_name}")
+        return problems
 
     def gaps(self, tables: list[type[Table]]) -> list[str]:
         """Columns no map classifies, as ``table.column``; empty when the map is complete."""
@@ -137,6 +156,7 @@ def kernel_maps() -> tuple[TableMap, ...]:
             fields=(
                 PersonalField(
                     "owner",
+                    identifier=True,
                     group="key management",
                     purpose="Find the data key that protects a person's data",
                     lawful_basis="Art 6(1)(e) public task; Art 32 security",
@@ -152,6 +172,7 @@ def kernel_maps() -> tuple[TableMap, ...]:
             fields=(
                 PersonalField(
                     "subject",
+                    identifier=True,
                     group="audit",
                     purpose="Account for every view, export and change of sensitive data",
                     lawful_basis="Art 6(1)(c) legal obligation; Art 5(2) accountability",

@@ -57,11 +57,18 @@ def data_map() -> DataMap:
 
 def check_data_map(datamap: DataMap) -> None:
     """Refuse to run with a column that the data map does not classify."""
-    gaps = datamap.gaps([t for t in all_tables() if t._meta.tablename != "migration"])
+    tables = [t for t in all_tables() if t._meta.tablename != "migration"]
+    gaps = datamap.gaps(tables)
     if gaps:
         raise ConfigurationError(
             "These columns are not in the data map (app/datamap.py and each domain's "
             "datamap.py): " + ", ".join(gaps)
+        )
+    unsafe = datamap.unsafe_indexes(tables)
+    if unsafe:
+        raise ConfigurationError(
+            "These personal-data columns carry a database index; only blind indexes and "
+            "identifiers may: " + ", ".join(unsafe)
         )
 
 

@@ -25,6 +25,25 @@ def test_every_column_of_every_table_is_classified() -> None:
     assert data_map().gaps(tables) == []
 
 
+def test_no_personal_column_carries_a_plain_index() -> None:
+    tables = [t for t in all_tables() if t._meta.tablename != "migration"]
+
+    assert data_map().unsafe_indexes(tables) == []
+
+
+def test_an_index_on_a_sensitive_value_is_refused() -> None:
+    from tests.support.people import PEOPLE_MAP, SamplePerson
+
+    datamap = data_map()
+    datamap.add(PEOPLE_MAP)
+    name = SamplePerson._meta.get_column_by_name("name")
+    name._meta.index = True
+    try:
+        assert datamap.unsafe_indexes([SamplePerson]) == ["sample_person.name"]
+    finally:
+        name._meta.index = False
+
+
 def test_a_gap_is_named_column_by_column() -> None:
     assert data_map().gaps([Unmapped]) == ["unmapped.id", "unmapped.nickname"]
 

@@ -35,8 +35,8 @@ class FeedbackCreated(BaseModel):
     id: int
 
 
-def require_json(request: Request[Any, Any, Any]) -> None:
-    """Reject a body that is not declared as JSON, with a message that says what to send."""
+async def require_json(request: Request[Any, Any, Any]) -> None:
+    """Reject a body not declared as JSON, saying what to send (async: sync hooks use threads)."""
     if request.method in BODY_METHODS:
         media_type, _ = request.content_type
         if media_type != "application/json":

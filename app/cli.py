@@ -14,6 +14,7 @@ import click
 import uvicorn
 
 from app import demo as kernel_demo
+from app import key_jobs
 from app.cli_keys import data_map_command, keys, sealer_for
 from app.db import is_ready, with_database
 from app.keys import ConfigurationError, load_secret_key
@@ -140,6 +141,12 @@ def check(settings: Settings) -> None:
     if with_database(settings, model_drift):
         fail("Migrations: the code needs migrations that do not exist. Tell your developers.")
     click.echo("Migrations: OK")
+    still_used = with_database(settings, lambda: key_jobs.retired_in_use(sealer))
+    if still_used:
+        fail(
+            f"Keys: retired master keys still protect data: {', '.join(still_used)}. "
+            "Run 'reciprocity keys rotate' first."
+        )
 
 
 @main.command()

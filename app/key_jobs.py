@@ -41,6 +41,19 @@ async def status(sealer: Sealer) -> dict[str, dict[str, int]]:
     return {"data keys by master key": per_master, "rows by seal": per_marker}
 
 
+async def retired_in_use(sealer: Sealer) -> list[str]:
+    """Master keys marked retired that still wrap data keys: their people would be unreadable."""
+    keyring = sealer.vault.keyring
+    retired = [k.key_id for k in keyring.master_keys.values() if k.status == "retired"]
+    return [
+        key_id
+        for key_id in retired
+        if await DataKey.count().where(
+            (DataKey.master_key_id == key_id) & DataKey.wrapped.is_not_null()
+        )
+    ]
+
+
 async def rotate(sealer: Sealer, batch: int = 100, after_each: Progress = _nothing) -> int:
     """Re-wrap every live data key under the active master key; returns how many moved."""
     keyring = sealer.vault.keyring

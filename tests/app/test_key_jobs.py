@@ -141,3 +141,16 @@ async def test_status_counts_keys_and_rows(
         "data keys by master key": {"A": PEOPLE + 1},
         "rows by seal": {"sample_person f1.i1": PEOPLE},
     }
+
+
+async def test_a_retired_key_still_in_use_is_reported(
+    written_under_a: tuple[str, dict[UUID, dict[str, str]]],
+) -> None:
+    keyring_json, _ = written_under_a
+    data = json.loads(with_new_master(keyring_json))
+    data["master_keys"][0]["status"] = "retired"
+    retired_too_soon = sealer_for(parse_keyring(json.dumps(data)))
+
+    assert await key_jobs.retired_in_use(retired_too_soon) == ["A"]
+    await key_jobs.rotate(sealer_for(parse_keyring(with_new_master(keyring_json))))
+    assert await key_jobs.retired_in_use(retired_too_soon) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 
@@ -163,3 +164,12 @@ async def test_feedback_form_stores_and_thanks(client: httpx.AsyncClient) -> Non
     assert rows == [
         {"satisfaction": "very_satisfied", "comments": "Thanks", "came_from": "/contact"}
     ]
+
+
+async def test_every_request_gets_its_own_vault(running_app: Any) -> None:
+    from app.factory import provide_sealer
+
+    first, second = provide_sealer(running_app.state), provide_sealer(running_app.state)
+
+    assert first.vault is not second.vault
+    assert first.vault.keyring is second.vault.keyring

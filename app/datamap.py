@@ -170,33 +170,12 @@ def kernel_maps() -> tuple[TableMap, ...]:
         TableMap(
             AuditEvent,
             fields=(
-                PersonalField(
-                    "subject",
-                    identifier=True,
-                    group="audit",
-                    purpose="Account for every view, export and change of sensitive data",
-                    lawful_basis="Art 6(1)(c) legal obligation; Art 5(2) accountability",
-                    retention="6 years from the event",
-                    visible_to=frozenset({Role.admin}),
-                    protection=Protection.plain,
+                _audit_field(
+                    "subject", "Account for every view, export and change of sensitive data"
                 ),
-                PersonalField(
-                    "actor",
-                    group="audit",
-                    purpose="Account for who viewed, exported or changed sensitive data",
-                    lawful_basis="Art 6(1)(c) legal obligation; Art 5(2) accountability",
-                    retention="6 years from the event",
-                    visible_to=frozenset({Role.admin}),
-                    protection=Protection.plain,
-                ),
-                PersonalField(
-                    "assisted_by",
-                    group="audit",
-                    purpose="Record actions a coordinator took on a person's behalf",
-                    lawful_basis="Art 6(1)(c) legal obligation; Art 5(2) accountability",
-                    retention="6 years from the event",
-                    visible_to=frozenset({Role.admin}),
-                    protection=Protection.plain,
+                _audit_field("actor", "Account for who viewed, exported or changed sensitive data"),
+                _audit_field(
+                    "assisted_by", "Record actions a coordinator took on a person's behalf"
                 ),
             ),
             not_personal=(
@@ -209,4 +188,18 @@ def kernel_maps() -> tuple[TableMap, ...]:
                 "request_id",
             ),
         ),
+    )
+
+
+def _audit_field(column: str, purpose: str) -> PersonalField:
+    """Audit columns hold pseudonymous ids under the same basis and retention."""
+    return PersonalField(
+        column,
+        identifier=column == "subject",
+        group="audit",
+        purpose=purpose,
+        lawful_basis="Art 6(1)(c) legal obligation; Art 5(2) accountability",
+        retention="6 years from the event",
+        visible_to=frozenset({Role.admin}),
+        protection=Protection.plain,
     )

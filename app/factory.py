@@ -31,10 +31,11 @@ import payments.api
 import payments.datamap
 import payments.pages
 from app.api import API_PREFIX, api_router
-from app.datamap import DataMap, kernel_maps
+from app.datamap import DataMap
 from app.db import all_tables, build_engine, open_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.health import HEALTH_HANDLERS
+from app.kernel_datamap import account_maps, kernel_maps
 from app.keyring import load_keyring
 from app.keys import ConfigurationError, load_secret_key
 from app.sealed import Sealer
@@ -51,7 +52,7 @@ DOMAINS = (participation, events, payments)
 def data_map() -> DataMap:
     """The kernel's and every domain's entries in the record of processing."""
     complete = DataMap()
-    complete.add(*kernel_maps(), *_domain_attr("datamap", "MAPS"))
+    complete.add(*kernel_maps(), *account_maps(), *_domain_attr("datamap", "MAPS"))
     return complete
 
 

@@ -88,6 +88,24 @@ class Settings(BaseSettings):
     contact_postal_address: str = "Co-production team, County Hall, Northshire, NS1 1AA"
     """Postal address for letters to the team."""
 
+    smtp_host: str = "127.0.0.1"
+    """Mail server for outgoing email (the outbox sends through it)."""
+
+    smtp_port: int = 25
+    """Its port: 25 or 587 (with STARTTLS) usually."""
+
+    smtp_username: str = ""
+    """Account on the mail server, if it needs one."""
+
+    smtp_password: SecretStr = SecretStr("")
+    """Its password."""
+
+    smtp_starttls: bool = False
+    """Upgrade the connection with STARTTLS before sending (set true for port 587)."""
+
+    mail_from: str = "Northshire Co-production <no-reply@northshire.example>"
+    """The sender of every email: generic on purpose (an abuser may read a participant's inbox)."""
+
     log_level: str = "INFO"
     """Python log level for the service's own logs."""
 

@@ -38,6 +38,7 @@ assets: app/static/vendor/.built ## Copy and de-brand GOV.UK Frontend into app/s
 run: setup ## Set up, migrate the embedded database, add demo data and serve on http://127.0.0.1:$(PORT)
 	.venv/bin/reciprocity migrate
 	.venv/bin/reciprocity demo --if-empty
+	.venv/bin/reciprocity users dev-sign-in
 	.venv/bin/reciprocity serve --port $(PORT)
 
 test: setup ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests included

@@ -46,7 +46,7 @@ async def require_json(request: Request[Any, Any, Any]) -> None:
             )
 
 
-@get("/service", summary="About this service", tags=["service"])
+@get("/service", name="api-service", summary="About this service", tags=["service"])
 async def service_info(request: Request[Any, Any, Any]) -> ServiceInfo:
     """The council and contact details this deployment is configured with."""
     site = request.app.state.site
@@ -58,7 +58,12 @@ async def service_info(request: Request[Any, Any, Any]) -> ServiceInfo:
     )
 
 
-@post("/feedback", summary="Send anonymous feedback about the service", tags=["service"])
+@post(
+    "/feedback",
+    name="api-feedback",
+    summary="Send anonymous feedback about the service",
+    tags=["service"],
+)
 async def create_feedback(data: JSONBody[dict[str, Any]]) -> FeedbackCreated:
     """The feedback page's rules: a satisfaction value, at most 1200 characters of comments."""
     form = parse_form(feedback.FeedbackForm, data)

@@ -16,6 +16,8 @@ import uvicorn
 from app import demo as kernel_demo
 from app import key_jobs
 from app.cli_keys import data_map_command, keys, sealer_for
+from app.cli_outbox import outbox
+from app.cli_users import users
 from app.db import is_ready, with_database
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
@@ -178,3 +180,5 @@ def _where(settings: Settings) -> str:
 
 main.add_command(keys)
 main.add_command(data_map_command)
+main.add_command(outbox)
+main.add_command(users)

@@ -12,11 +12,17 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 
 from app.crypto import DecryptionFailed, KeyDestroyed
 from app.web.request_context import request_id_of
@@ -135,6 +141,8 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     status = exc.status_code
     if status >= HTTP_500_INTERNAL_SERVER_ERROR:
         return handle_unexpected(request, exc)
+    if not _wants_json(request) and (redirect := _sign_in_redirect(request, exc)):
+        return redirect
     detail = FRIENDLY_DETAILS.get(status) if isinstance(exc, NotFoundException) else None
     return problem_response(request, status, detail or _plain_detail(exc), _field_errors(exc))
 
@@ -162,6 +170,20 @@ def where_it_happened(exc: BaseException) -> str:
     )
 
 
+def _sign_in_redirect(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | None:
+    """On pages: not signed in -> the sign-in page; needs a fresh confirmation -> confirm page."""
+    if exc.status_code == HTTP_401_UNAUTHORIZED:
+        return Redirect("/sign-in", status_code=HTTP_303_SEE_OTHER)
+    if (
+        exc.status_code == HTTP_403_FORBIDDEN
+        and isinstance(exc.extra, dict)
+        and exc.extra.get("reauth")
+    ):
+        target = "/account/confirm?" + urlencode({"next_page": request.url.path})
+        return Redirect(target, status_code=HTTP_303_SEE_OTHER)
+    return None
+
+
 def _plain_detail(exc: HTTPException) -> str:
     detail = str(exc.detail or "")
     if "CSRF" in detail:
@@ -172,7 +194,7 @@ def _plain_detail(exc: HTTPException) -> str:
 
 
 def _field_errors(exc: HTTPException) -> list[FieldError]:
-    extra = exc.extra if isinstance(exc.extra, list) else []
+    extra = exc.extra if isinstance(exc.extra, list) else []  # validation details only
     return [
         FieldError(field=str(item.get("key", "")), message=str(item.get("message", "")))
         for item in extra

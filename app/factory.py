@@ -31,6 +31,7 @@ import payments.api
 import payments.datamap
 import payments.pages
 from app.api import API_PREFIX, api_router
+from app.auth.wiring import GUARDS, auth_routes, auth_state
 from app.datamap import DataMap
 from app.db import all_tables, build_engine, open_engine
 from app.errors import EXCEPTION_HANDLERS
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             KernelPages,
+            *auth_routes(settings),
             *HEALTH_HANDLERS,
             *_domain_attr("pages", "ROUTES"),
             api_router(_domain_attr("api", "ROUTES")),
@@ -97,8 +99,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "version": _version(),
                 "keyring": keyring,
                 "datamap": datamap,
+                **auth_state(settings, secret_key, _domain_rules()),
             }
         ),
+        guards=GUARDS,
         dependencies={"sealer": Provide(provide_sealer, sync_to_thread=False)},
         template_config=template_config(site),
         csrf_config=CSRFConfig(
@@ -126,6 +130,14 @@ def provide_sealer(state: State) -> Sealer:
 def _domain_attr(module: str, name: str) -> list[Any]:
     """Collect a list each domain module exposes (``participation.api.ROUTES`` ...)."""
     return [item for domain in DOMAINS for item in getattr(getattr(domain, module), name)]
+
+
+def _domain_rules() -> dict[str, Any]:
+    """Each domain's access rules (``ACCESS`` in its api and pages modules)."""
+    rules: dict[str, Any] = {}
+    for domain in DOMAINS:
+        rules |= domain.api.ACCESS | domain.pages.ACCESS
+    return rules
 
 
 def _navigation() -> tuple[Any, ...]:
@@ -160,6 +172,8 @@ def _logging_config(settings: Settings) -> LoggingConfig:
     return LoggingConfig(
         root={"level": settings.log_level, "handlers": ["console"]},
         formatters={"standard": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        # database drivers log statement parameters at DEBUG: never let them, whatever the level
+        loggers={name: {"level": "INFO"} for name in ("aiosqlite", "asyncpg", "piccolo")},
         log_exceptions="never",
         disable_stack_trace={404, 400, 401, 403, 405, 409, 415, 429},
     )

@@ -35,30 +35,55 @@ class Sealer:
     async def seal(
         self, table: type[Table], row_id: UUID, owner: UUID, values: dict[str, str | None]
     ) -> dict[str, Any]:
-        """Column values to store for ``values`` (every encrypted field of the table, or None)."""
+        """Column values to store for a whole row: every encrypted field (missing = None)."""
         table_map = self.datamap.for_table(table)
         stored: dict[str, Any] = {SEALED_WITH: self.marker}
         for personal in table_map.encrypted:
             value = values.get(personal.column)
-            ref = FieldRef(table_map.name, personal.column, str(row_id))
-            stored[personal.column] = (
-                None
-                if value is None
-                else await self.vault.encrypt(_owner(personal, owner), ref, value)
-            )
-            if personal.blind_index:
-                stored[personal.blind_index.column] = (
-                    None if value is None else self.index(table_map, personal, value)
-                )
+            stored |= await self._seal_one(table_map, personal, row_id, owner, value)
+        return stored
+
+    async def seal_fields(
+        self, table: type[Table], row_id: UUID, owner: UUID, values: dict[str, str | None]
+    ) -> dict[str, Any]:
+        """Column values for an update of just these fields (and their blind indexes)."""
+        table_map = self.datamap.for_table(table)
+        stored: dict[str, Any] = {}
+        for personal in table_map.encrypted:
+            if personal.column in values:
+                value = values[personal.column]
+                stored |= await self._seal_one(table_map, personal, row_id, owner, value)
+        return stored
+
+    async def _seal_one(
+        self,
+        table_map: TableMap,
+        personal: PersonalField,
+        row_id: UUID,
+        owner: UUID,
+        value: str | None,
+    ) -> dict[str, Any]:
+        ref = FieldRef(table_map.name, personal.column, str(row_id))
+        key_owner = _owner(personal, owner)
+        stored: dict[str, Any] = {
+            personal.column: None
+            if value is None
+            else await self.vault.encrypt(key_owner, ref, value)
+        }
+        if personal.blind_index:
+            index = None if value is None else self.index(table_map, personal, value)
+            stored[personal.blind_index.column] = index
         return stored
 
     async def open(
-        self, table: type[Table], row: dict[str, Any]
+        self, table: type[Table], row: dict[str, Any], columns: tuple[str, ...] | None = None
     ) -> dict[str, Sensitive[str] | None]:
-        """Decrypt every encrypted field of a row (as selected, ``id`` included)."""
+        """Decrypt the row's encrypted fields (or just ``columns``); the row must include ``id``."""
         table_map = self.datamap.for_table(table)
         opened: dict[str, Sensitive[str] | None] = {}
         for personal in table_map.encrypted:
+            if columns is not None and personal.column not in columns:
+                continue
             blob = row.get(personal.column)
             ref = FieldRef(table_map.name, personal.column, str(row["id"]))
             opened[personal.column] = (

@@ -3,3 +3,4 @@
 from typing import Any
 
 ROUTES: list[Any] = []
+ACCESS: dict[str, Any] = {}  # route name -> app.auth.access.Rule; deny by default

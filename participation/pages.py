@@ -3,4 +3,5 @@
 from typing import Any
 
 ROUTES: list[Any] = []
+ACCESS: dict[str, Any] = {}  # route name -> app.auth.access.Rule; deny by default
 NAVIGATION: list[Any] = []

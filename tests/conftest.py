@@ -35,7 +35,7 @@ LOG_TRAP = LogTrap()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    logging.getLogger().addHandler(LOG_TRAP)
+    LOG_TRAP.install()
     logging.getLogger().setLevel(logging.DEBUG)  # the whole suite runs at DEBUG: see canaries
     if "postgres" not in ENGINES and postgres.required():
         pytest.exit(f"PostgreSQL is required here but does not answer at {postgres.admin_url()}", 2)
@@ -133,6 +133,7 @@ def smtp_server() -> Iterator[CapturingSMTPServer]:
 @pytest.fixture(autouse=True)
 def _no_canary_in_logs() -> Iterator[None]:
     """Fail any test after which a planted canary appears in a log record."""
+    logging.getLogger().setLevel(logging.DEBUG)
     LOG_TRAP.records.clear()
     PLANTED.clear()
     yield

@@ -16,6 +16,7 @@ import pytest
 from litestar import get
 from litestar.params import FromPath
 
+from app.auth.access import PUBLIC
 from app.db import current_engine
 from app.factory import create_app
 from app.keyring import new_keyring_json, parse_keyring
@@ -34,14 +35,14 @@ KEYRING = new_keyring_json(key_id="canary")
 SEALER = sealer_for(parse_keyring(KEYRING))
 
 
-@get("/person/{row_id:uuid}/crash")
+@get("/person/{row_id:uuid}/crash", name="crash")
 async def crash_with_value(row_id: FromPath[UUID]) -> str:
     row = await SamplePerson.select().where(SamplePerson.id == row_id).first()
     opened = await SEALER.open(SamplePerson, row or {})
     raise RuntimeError(f"could not format {opened['name'].reveal()}")  # type: ignore[union-attr]
 
 
-@get("/person/{row_id:uuid}/tampered")
+@get("/person/{row_id:uuid}/tampered", name="tampered")
 async def read_tampered(row_id: FromPath[UUID]) -> str:
     row = await SamplePerson.select().where(SamplePerson.id == row_id).first()
     assert row is not None
@@ -57,6 +58,7 @@ async def planted(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, UUID
     )
     app.register(crash_with_value)
     app.register(read_tampered)
+    app.state.access_rules |= {"crash": PUBLIC, "tampered": PUBLIC}
     async with app.lifespan():
         await migrate()
         await create_people_table(current_engine())

@@ -11,6 +11,8 @@ import logging
 import secrets
 
 PLANTED: set[str] = set()
+TEST_TOOLS = ("httpx", "httpcore", "mail.log")
+"""Loggers of the test's own tools (its HTTP client, its SMTP server), not of the product."""
 
 
 def canary(label: str) -> str:
@@ -20,15 +22,26 @@ def canary(label: str) -> str:
     return value
 
 
-class LogTrap(logging.Handler):
-    """Keeps every log record of the current test, at every level."""
+class LogTrap:
+    """Keeps every log record of the current test, at every level, from every logger.
+
+    It sits in the log record factory rather than among the root logger's handlers: the app's
+    own logging set-up (run by every ``create_app``) replaces those handlers, and a trap that
+    silently falls off would let leaks pass.
+    """
 
     def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
         self.records: list[logging.LogRecord] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+    def install(self) -> None:
+        make_record = logging.getLogRecordFactory()
+
+        def trapping_factory(*args: object, **kwargs: object) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
+            self.records.append(record)
+            return record
+
+        logging.setLogRecordFactory(trapping_factory)
 
     def leaked(self) -> list[str]:
         if not PLANTED:
@@ -36,6 +49,8 @@ class LogTrap(logging.Handler):
         formatter = logging.Formatter()
         leaks = []
         for record in self.records:
+            if record.name.startswith(TEST_TOOLS):
+                continue
             text = f"{record.getMessage()} {record.args!r} {record.__dict__!r}"
             if record.exc_info:
                 text += formatter.formatException(record.exc_info)

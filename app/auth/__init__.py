@@ -1,0 +1,1 @@
+"""Sign-in building blocks: password hashing, TOTP and single-use secrets, free of I/O."""

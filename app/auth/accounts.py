@@ -1,0 +1,113 @@
+"""Accounts: creating staff and participants, finding them by email, their roles.
+
+Emails and names are sealed under each account's own data key; the email blind index finds
+an account at sign-in without storing the address in the clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from app import audit
+from app.auth.passwords import hash_password
+from app.datamap import Role
+from app.db import transaction
+from app.errors import Conflict
+from app.sealed import Sealer
+from app.tables import Account
+
+STAFF_ROLES = (Role.coordinator, Role.organiser, Role.finance, Role.admin)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    kind: str
+    email: str | None
+    display_name: str
+    roles: tuple[str, ...]
+    password: str | None = None
+    assisted_by: UUID | None = None
+
+
+async def find_by_email(sealer: Sealer, email: str) -> dict[str, Any] | None:
+    """The live account with this email (any spelling), or None."""
+    for row in await sealer.find(Account, "email", email):
+        if row["disabled_at"] is None:
+            return row
+    return None
+
+
+async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
+    """Create an account; one account per email, checked inside the write transaction."""
+    account_id = uuid4()
+    async with transaction():
+        if new.email and await find_by_email(sealer, new.email):
+            raise Conflict("An account with this email address already exists.")
+        sealed = await sealer.seal(
+            Account, account_id, account_id, {"email": new.email, "display_name": new.display_name}
+        )
+        await Account.insert(
+            Account(
+                id=account_id,
+                kind=new.kind,
+                roles=",".join(sorted(new.roles)),
+                password_hash=hash_password(new.password) if new.password else None,
+                assisted_by=new.assisted_by,
+                **sealed,
+            )
+        )
+        await audit.record(
+            actor,
+            audit.Action.change,
+            subject=account_id,
+            field_group="account",
+            purpose=f"create {new.kind} account",
+        )
+    return account_id
+
+
+async def set_roles(account_id: UUID, roles: tuple[str, ...], actor: audit.Actor) -> None:
+    """Change a staff member's roles and end all their sessions (they sign in again)."""
+    async with transaction():
+        await Account.update(
+            {
+                Account.roles: ",".join(sorted(roles)),
+                Account.session_version: Account.session_version + 1,
+            }
+        ).where(Account.id == account_id)
+        await audit.record(
+            actor,
+            audit.Action.change,
+            subject=account_id,
+            field_group="roles",
+            purpose="change roles",
+        )
+
+
+async def disable(account_id: UUID, actor: audit.Actor) -> None:
+    async with transaction():
+        await Account.update(
+            {
+                Account.disabled_at: datetime.now(UTC),
+                Account.session_version: Account.session_version + 1,
+            }
+        ).where(Account.id == account_id)
+        await audit.record(
+            actor,
+            audit.Action.change,
+            subject=account_id,
+            field_group="account",
+            purpose="disable account",
+        )
+
+
+async def display_name(sealer: Sealer, account_id: UUID) -> str:
+    row = await Account.select().where(Account.id == account_id).first()
+    if row is None:
+        return ""
+    opened = await sealer.open(Account, row)
+    name = opened["display_name"]
+    return name.reveal() if name is not None else ""

@@ -1,0 +1,134 @@
+"""Shared steps of the sign-in pages: sessions, throttling, the emailed code, form rendering."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.response import Template
+
+from app import mail
+from app.auth import signin
+from app.auth.access import current_user
+from app.auth.sessions import SessionData
+from app.errors import FieldError
+from app.sealed import Sealer
+from app.web.pages import page
+from app.web.request_context import request_id_of
+
+ATTEMPT_COOKIE = "sign_in_attempt"
+
+
+def context(request: Request[Any, Any, Any], sealer: Sealer) -> signin.Context:
+    return signin.Context(sealer, request.app.state.secret_key, request_id_of(request.scope))
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The peer address; the server only rewrites it from proxy headers for trusted proxies."""
+    return request.client.host if request.client else "unknown"
+
+
+async def throttled(request: Request[Any, Any, Any], identifier: str) -> bool:
+    """Count this attempt; True when the identifier or the address has had too many.
+
+    The identifier (an email, a code) is keyed-hashed first: the store never holds it.
+    """
+    secret = request.app.state.secret_key.encode()
+    key = hmac.new(
+        secret, b"throttle:" + identifier.strip().casefold().encode(), "sha256"
+    ).hexdigest()
+    return not await request.app.state.throttle.allow(key, client_address(request))
+
+
+async def start_session(
+    request: Request[Any, Any, Any], account: dict[str, Any], stage: str, response: Response[Any]
+) -> Response[Any]:
+    """Begin a session at ``stage`` under a new id, ending whatever session came before."""
+    now = time.time()
+    previous = current_user(request)
+    data = SessionData(
+        account=str(account["id"]),
+        kind=account["kind"],
+        stage=stage,
+        version=account["session_version"],
+        created=now,
+        seen=now,
+        fresh_until=now + 5 * 60 if stage == "signed-in" else 0.0,
+    )
+    await request.app.state.sessions.begin(response, data, replacing=previous.session_id)
+    response.delete_cookie(ATTEMPT_COOKIE, path="/")
+    return response
+
+
+def attempt_cookie(request: Request[Any, Any, Any], attempt: str) -> Cookie:
+    https = request.app.state.settings.uses_https
+    return Cookie(
+        key=ATTEMPT_COOKIE,
+        value=attempt,
+        path="/",
+        httponly=True,
+        secure=https,
+        samesite="lax",
+        max_age=15 * 60,
+    )
+
+
+async def settle_email_sign_in(request: Request[Any, Any, Any], sealer: Sealer, email: str) -> UUID:
+    """Make the code and link; email them only if the account exists. Same answer either way."""
+    issued = await signin.request_participant_sign_in(context(request, sealer), email)
+    if issued.account is not None:
+        settings = request.app.state.settings
+        await mail.queue(
+            sealer,
+            issued.account,
+            sign_in_email(settings.public_url, email, issued),
+            settings.mail_from,
+        )
+    return issued.attempt
+
+
+def sign_in_email(public_url: str, to: str, issued: signin.EmailedSignIn) -> mail.Email:
+    """Discreet on purpose: no programme, no name, nothing an abuser reading the inbox could use."""
+    link = f"{public_url}/sign-in/link/{issued.link_token}"
+    text = (
+        f"Your sign-in code is {issued.code}\n\n"
+        f"Or use this link to sign in:\n{link}\n\n"
+        "The code and the link work once, for 10 minutes.\n"
+        "If you did not ask to sign in, you can ignore this email.\n"
+    )
+    return mail.Email(to=to, subject="Your sign-in code", text=text)
+
+
+def form_page(
+    title: str,
+    action: str,
+    fields: list[dict[str, Any]],
+    values: dict[str, str],
+    errors: list[FieldError],
+    *,
+    submit: str,
+    template: str = "auth/form_page.html",
+    guidance: list[str] | None = None,
+    links: list[dict[str, str]] | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    """A simple form step; the shell shows the error summary when ``errors`` is not empty."""
+    return page(
+        template,
+        title,
+        status_code=status_code,
+        action=action,
+        fields=fields,
+        values=values,
+        errors=errors,
+        field_ids={f["name"]: f["name"] for f in fields},
+        submit=submit,
+        guidance=guidance or [],
+        links=links or [],
+        **context,
+    )

@@ -1,0 +1,448 @@
+"""Sign-in pages: staff (password, then authenticator code), participants (emailed code or link,
+or a code on paper), two-step set-up and recovery, and sign-out. Thin: parse, call, render.
+
+Every answer is the same whether or not an account exists, and every attempt counts against the
+shared throttle for that email (or code) and for the client address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from app.auth import signin, totp
+from app.auth.access import STAGE_MFA, STAGE_MFA_SETUP, STAGE_SIGNED_IN, current_user
+from app.auth.flow import (
+    ATTEMPT_COOKIE,
+    attempt_cookie,
+    context,
+    form_page,
+    settle_email_sign_in,
+    start_session,
+    throttled,
+)
+from app.errors import FieldError
+from app.sealed import Sealer
+from app.web.pages import page
+
+Form = URLEncodedBody[dict[str, str]]
+CODE_FIELD = {
+    "name": "code",
+    "label": "Code",
+    "width": "10",
+    "autocomplete": "one-time-code",
+    "inputmode": "numeric",
+    "spellcheck": False,
+}
+
+
+class SignInPages(Controller):
+    include_in_schema = False
+
+    @get("/sign-in", name="sign-in")
+    async def choose(self) -> Template:
+        return page("auth/sign_in.html", "Sign in")
+
+    @get("/sign-in/staff", name="staff-sign-in")
+    async def staff_form(self) -> Template:
+        return _staff_form({})
+
+    @post("/sign-in/staff", name="staff-sign-in-submit")
+    async def staff_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        email, password = data.get("email", "").strip(), data.get("password", "")
+        errors = _required(
+            data, {"email": "Enter your work email address", "password": "Enter your password"}
+        )
+        if errors:
+            return _staff_form(data, errors)
+        if await throttled(request, email):
+            return _staff_form(
+                data,
+                [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        account = await signin.staff_password(context(request, sealer), email, password)
+        if account is None:
+            return _staff_form(
+                data, [FieldError("email", "Enter a correct email address and password")]
+            )
+        stage = STAGE_MFA if account["mfa_enabled_at"] else STAGE_MFA_SETUP
+        target = "/sign-in/two-step" if stage == STAGE_MFA else "/account/two-step/set-up"
+        return await start_session(
+            request, account, stage, Redirect(target, status_code=HTTP_303_SEE_OTHER)
+        )
+
+    @get("/sign-in/two-step", name="mfa")
+    async def mfa_form(self) -> Template:
+        return _mfa_form({})
+
+    @post("/sign-in/two-step", name="mfa-submit")
+    async def mfa_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        user = current_user(request)
+        assert user.account_id is not None
+        if await throttled(request, str(user.account_id)):
+            return _mfa_form(
+                data,
+                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        if not await signin.verify_totp(
+            context(request, sealer), user.account_id, data.get("code", "")
+        ):
+            return _mfa_form(
+                data,
+                [FieldError("code", "Enter the 6-digit code your authenticator app shows now")],
+            )
+        return await _signed_in(request, user.account_id)
+
+    @get("/sign-in/recovery", name="mfa-recovery")
+    async def recovery_form(self) -> Template:
+        return _recovery_form({})
+
+    @post("/sign-in/recovery", name="mfa-recovery-submit")
+    async def recovery_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        user = current_user(request)
+        assert user.account_id is not None
+        if await throttled(request, str(user.account_id)):
+            return _recovery_form(
+                data,
+                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        if not await signin.use_recovery_code(
+            context(request, sealer), user.account_id, data.get("code", "")
+        ):
+            return _recovery_form(
+                data, [FieldError("code", "Enter one of your unused recovery codes")]
+            )
+        return await _signed_in(request, user.account_id)
+
+    @get("/account/two-step/set-up", name="mfa-setup")
+    async def mfa_setup_form(
+        self, request: Request[Any, Any, Any], sealer: NamedDependency[Sealer]
+    ) -> Template:
+        return await _setup_page(request, sealer, {}, [])
+
+    @post("/account/two-step/set-up", name="mfa-setup-submit")
+    async def mfa_setup_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        user = current_user(request)
+        assert user.account_id is not None
+        codes = await signin.confirm_mfa_setup(
+            context(request, sealer), user.account_id, data.get("code", "")
+        )
+        if codes is None:
+            error = FieldError("code", "Enter the 6-digit code your authenticator app shows now")
+            return await _setup_page(request, sealer, data, [error], keep_secret=True)
+        response = page("auth/recovery_codes.html", "Save your recovery codes", codes=codes)
+        return await _signed_in(request, user.account_id, response)
+
+    @get("/sign-in/email", name="email-sign-in")
+    async def email_form(self) -> Template:
+        return _email_form({})
+
+    @post("/sign-in/email", name="email-sign-in-submit")
+    async def email_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        email = data.get("email", "").strip()
+        if "@" not in email:
+            return _email_form(
+                data, [FieldError("email", "Enter your email address, like name@example.com")]
+            )
+        if await throttled(request, email):
+            return _email_form(
+                data,
+                [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        attempt = await settle_email_sign_in(request, sealer, email)
+        response = Redirect("/sign-in/email/code", status_code=HTTP_303_SEE_OTHER)
+        response.set_cookie(attempt_cookie(request, str(attempt)))
+        return response
+
+    @get("/sign-in/email/code", name="email-code")
+    async def code_form(self) -> Template:
+        return _code_form({})
+
+    @post("/sign-in/email/code", name="email-code-submit")
+    async def code_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        attempt = request.cookies.get(ATTEMPT_COOKIE, "")
+        if await throttled(request, attempt or "no-attempt"):
+            return _code_form(
+                data,
+                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        account = await signin.redeem_code(
+            context(request, sealer), _uuid(attempt), data.get("code", "")
+        )
+        if account is None:
+            return _code_form(
+                data, [FieldError("code", "Enter the 6-digit code from the email we sent you")]
+            )
+        return await _signed_in(request, account)
+
+    @get("/sign-in/link/{token:str}", name="email-link")
+    async def link_confirm(self, token: FromPath[str]) -> Template:
+        """Read-only on purpose: mail scanners open links, and must not use them up."""
+        return page(
+            "auth/confirm_link.html",
+            "Sign in to Reciprocity",
+            action=f"/sign-in/link/{token}",
+            guidance="Select the button to finish signing in.",
+            submit="Sign in",
+        )
+
+    @post("/sign-in/link/{token:str}", name="email-link-submit")
+    async def link_submit(
+        self, request: Request[Any, Any, Any], token: FromPath[str], sealer: NamedDependency[Sealer]
+    ) -> Any:
+        account = await signin.redeem_link(context(request, sealer), token)
+        if account is None:
+            return page(
+                "auth/confirm_link.html",
+                "This link has expired",
+                status_code=400,
+                action="/sign-in/email",
+                submit="Get a new code",
+                guidance="Sign-in links work once, for 10 minutes. You can ask for a new one.",
+            )
+        return await _signed_in(request, account)
+
+    @get("/sign-in/activate", name="activate")
+    async def activate_form(self) -> Template:
+        return _activate_form({})
+
+    @post("/sign-in/activate", name="activate-submit")
+    async def activate_submit(
+        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
+    ) -> Any:
+        code = data.get("code", "")
+        if await throttled(request, code or "empty"):
+            return _activate_form(
+                data,
+                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                429,
+            )
+        account = await signin.redeem_activation_code(context(request, sealer), code)
+        if account is None:
+            return _activate_form(
+                data, [FieldError("code", "Enter the code exactly as it is on your letter")]
+            )
+        return await _signed_in(request, account)
+
+    @post("/sign-out", name="sign-out")
+    async def sign_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        response = page("auth/signed_out.html", "You have signed out")
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        user = current_user(request)
+        await request.app.state.sessions.end(response, user.session_id)
+        return response
+
+
+async def _signed_in(
+    request: Request[Any, Any, Any], account_id: UUID, response: Response[Any] | None = None
+) -> Any:
+    from app.tables import Account  # noqa: PLC0415 - one lookup, kept next to its only use
+
+    row = await Account.select().where(Account.id == account_id).first()
+    assert row is not None
+    landing = response or Redirect("/account", status_code=HTTP_303_SEE_OTHER)
+    return await start_session(request, row, STAGE_SIGNED_IN, landing)
+
+
+async def _setup_page(
+    request: Request[Any, Any, Any],
+    sealer: NamedDependency[Sealer],
+    values: dict[str, str],
+    errors: list[FieldError],
+    keep_secret: bool = False,
+) -> Template:
+    user = current_user(request)
+    assert user.account_id is not None
+    secret = (
+        await signin.start_mfa_setup(context(request, sealer), user.account_id)
+        if not keep_secret
+        else None
+    )
+    if secret is None:
+        secret = await signin.pending_secret(context(request, sealer), user.account_id)
+    uri = totp.provisioning_uri(
+        secret, f"{request.app.state.site.council_name} staff", request.app.state.site.service_name
+    )
+    return form_page(
+        "Set up two-step verification",
+        "/account/two-step/set-up",
+        [CODE_FIELD],
+        values,
+        errors,
+        template="auth/mfa_setup.html",
+        submit="Turn on two-step verification",
+        qr=totp.qr_svg_data_uri(uri),
+        typed_secret=totp.format_secret_for_typing(secret),
+        status_code=400 if errors else 200,
+    )
+
+
+def _required(data: dict[str, str], messages: dict[str, str]) -> list[FieldError]:
+    return [
+        FieldError(name, message)
+        for name, message in messages.items()
+        if not data.get(name, "").strip()
+    ]
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        return UUID(int=0)
+
+
+def _staff_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    return form_page(
+        "Sign in with your work account",
+        "/sign-in/staff",
+        [
+            {
+                "name": "email",
+                "label": "Work email address",
+                "type": "email",
+                "autocomplete": "username",
+                "spellcheck": False,
+            },
+            {
+                "name": "password",
+                "label": "Password",
+                "type": "password",
+                "autocomplete": "current-password",
+            },
+        ],
+        values,
+        errors or [],
+        submit="Continue",
+        status_code=status if errors else 200,
+    )
+
+
+def _mfa_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    return form_page(
+        "Enter your authenticator code",
+        "/sign-in/two-step",
+        [CODE_FIELD],
+        values,
+        errors or [],
+        guidance=["Open the authenticator app on your phone and enter the 6-digit code it shows."],
+        links=[{"href": "/sign-in/recovery", "text": "I cannot use my authenticator app"}],
+        submit="Sign in",
+        status_code=status if errors else 200,
+    )
+
+
+def _recovery_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    field = {
+        "name": "code",
+        "label": "Recovery code",
+        "width": "10",
+        "autocomplete": "off",
+        "spellcheck": False,
+    }
+    return form_page(
+        "Use a recovery code",
+        "/sign-in/recovery",
+        [field],
+        values,
+        errors or [],
+        guidance=[
+            "Enter one of the recovery codes you saved when you set up two-step verification.",
+            "Each code works once.",
+        ],
+        submit="Sign in",
+        status_code=status if errors else 200,
+    )
+
+
+def _email_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    field = {
+        "name": "email",
+        "label": "Email address",
+        "type": "email",
+        "autocomplete": "email",
+        "spellcheck": False,
+        "hint": "We will email you a code to sign in. You do not need a password.",
+    }
+    return form_page(
+        "Sign in with your email",
+        "/sign-in/email",
+        [field],
+        values,
+        errors or [],
+        submit="Send me a code",
+        status_code=status if errors else 200,
+    )
+
+
+def _code_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    return form_page(
+        "Check your email",
+        "/sign-in/email/code",
+        [CODE_FIELD],
+        values,
+        errors or [],
+        guidance=[
+            "If you have an account with us, we have sent you an email with a 6-digit code. "
+            "It works for 10 minutes.",
+            "The email may take a few minutes to arrive. Check your spam folder.",
+        ],
+        links=[{"href": "/sign-in/email", "text": "Send a new code"}],
+        submit="Sign in",
+        status_code=status if errors else 200,
+    )
+
+
+def _activate_form(
+    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
+) -> Template:
+    field = {
+        "name": "code",
+        "label": "Your code",
+        "width": "10",
+        "autocomplete": "off",
+        "spellcheck": False,
+        "hint": "It is on the letter the co-production team gave you, for example 3K7 M2X 9QPW.",
+    }
+    return form_page(
+        "Enter your code",
+        "/sign-in/activate",
+        [field],
+        values,
+        errors or [],
+        submit="Sign in",
+        status_code=status if errors else 200,
+    )

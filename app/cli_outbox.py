@@ -1,0 +1,101 @@
+"""``reciprocity outbox ...``: send the emails the service has queued, and count them.
+
+The service never talks to the mail server while someone waits for a page: it saves each
+email together with the change it reports, and these commands send them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from app import mail
+from app.cli_keys import sealer_for
+from app.db import with_database
+from app.keys import ConfigurationError
+from app.sealed import Sealer
+from app.settings import Settings
+
+STATUS_LABELS = {
+    mail.Status.queued: "Waiting to be sent",
+    mail.Status.sent: "Sent",
+    mail.Status.failed: f"Failed (gave up after {mail.MAX_ATTEMPTS} tries)",
+    mail.Status.dropped: "Not sent: the person's data was erased",
+}
+
+
+@click.group()
+def outbox() -> None:
+    """Send queued emails and see how many are waiting.
+
+    Emails go through the mail server set in RECIPROCITY_SMTP_HOST and RECIPROCITY_SMTP_PORT.
+    Run 'reciprocity outbox deliver --loop 30' as a service next to the web server, or
+    'reciprocity outbox deliver' from a scheduled task every minute.
+    """
+
+
+@outbox.command()
+@click.option(
+    "--loop",
+    "every",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Keep running and deliver every SECONDS seconds. Without it: deliver once, then stop.",
+)
+@click.pass_obj
+def deliver(settings: Settings, every: int | None) -> None:
+    """Send every email that is due. Safe to run in several places at once.
+
+    An email that cannot be sent is tried again after 1, 2, 4 ... minutes and marked failed
+    after the last try. Stop a loop with Ctrl+C.
+    """
+    sealer = _sealer(settings)
+    try:
+        with_database(settings, lambda: _deliver(sealer, settings, every))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+async def _deliver(sealer: Sealer, settings: Settings, every: int | None) -> None:
+    while True:
+        report = await mail.deliver_due(sealer, settings)
+        if every is None or report != mail.DeliveryReport():
+            click.echo(_summary(report))
+        if every is None:
+            return
+        await asyncio.sleep(every)
+
+
+def _summary(report: mail.DeliveryReport) -> str:
+    if report == mail.DeliveryReport():
+        return "No emails were due."
+    return (
+        f"Sent {report.sent}; will try again later {report.retrying}; "
+        f"failed {report.failed}; not sent because the person was erased {report.dropped}."
+    )
+
+
+@outbox.command()
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Count the emails waiting, sent, failed and not sent."""
+    counts = with_database(settings, mail.status_counts)
+    for state, label in STATUS_LABELS.items():
+        click.echo(f"{label}: {counts[state]}")
+    if counts[mail.Status.failed]:
+        click.echo(
+            "Some emails failed: check the RECIPROCITY_SMTP_* settings and the service log "
+            "(it names the kind of error for each email id).",
+            err=True,
+        )
+
+
+def _sealer(settings: Settings) -> Sealer:
+    from app.factory import data_map  # noqa: PLC0415 - the composition root, imported when used
+
+    try:
+        return sealer_for(settings, data_map())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -51,6 +52,7 @@ def bits_for(population: int) -> int:
     return max(1, math.floor(math.log2(population / 2)))
 
 
+@lru_cache(maxsize=256)
 def derive_key(root: bytes, table: str, column: str, version: int) -> bytes:
     """A separate key per indexed column and version, so indexes cannot be joined across columns."""
     info = f"reciprocity/blind-index/v1/{table}/{column}/{version}".encode()

@@ -15,7 +15,7 @@ from uuid import UUID
 from piccolo.table import Table
 
 from app import blind_index
-from app.crypto import FORMAT_V1, FieldRef
+from app.crypto import FORMAT_V1
 from app.datamap import SEALED_WITH, DataMap, KeyOwner, PersonalField, TableMap
 from app.redact import Sensitive
 from app.vault import FINANCE_OWNER, Vault
@@ -37,42 +37,33 @@ class Sealer:
     ) -> dict[str, Any]:
         """Column values to store for a whole row: every encrypted field (missing = None)."""
         table_map = self.datamap.for_table(table)
-        stored: dict[str, Any] = {SEALED_WITH: self.marker}
-        for personal in table_map.encrypted:
-            value = values.get(personal.column)
-            stored |= await self._seal_one(table_map, personal, row_id, owner, value)
-        return stored
+        wanted = {f.column: values.get(f.column) for f in table_map.encrypted}
+        return {SEALED_WITH: self.marker} | await self._sealed(table_map, row_id, owner, wanted)
 
     async def seal_fields(
         self, table: type[Table], row_id: UUID, owner: UUID, values: dict[str, str | None]
     ) -> dict[str, Any]:
         """Column values for an update of just these fields (and their blind indexes)."""
-        table_map = self.datamap.for_table(table)
-        stored: dict[str, Any] = {}
-        for personal in table_map.encrypted:
-            if personal.column in values:
-                value = values[personal.column]
-                stored |= await self._seal_one(table_map, personal, row_id, owner, value)
-        return stored
+        return await self._sealed(self.datamap.for_table(table), row_id, owner, values)
 
-    async def _seal_one(
-        self,
-        table_map: TableMap,
-        personal: PersonalField,
-        row_id: UUID,
-        owner: UUID,
-        value: str | None,
+    async def _sealed(
+        self, table_map: TableMap, row_id: UUID, owner: UUID, values: dict[str, str | None]
     ) -> dict[str, Any]:
-        ref = FieldRef(table_map.name, personal.column, str(row_id))
-        key_owner = _owner(personal, owner)
-        stored: dict[str, Any] = {
-            personal.column: None
-            if value is None
-            else await self.vault.encrypt(key_owner, ref, value)
-        }
-        if personal.blind_index:
-            index = None if value is None else self.index(table_map, personal, value)
-            stored[personal.blind_index.column] = index
+        """Encrypt per key owner (the person's key, the finance key), then add blind indexes."""
+        stored: dict[str, Any] = {}
+        groups: dict[UUID, dict[str, str]] = {}
+        for personal in table_map.encrypted:
+            if personal.column not in values:
+                continue
+            value = values[personal.column]
+            stored[personal.column] = None
+            if value is not None:
+                groups.setdefault(_owner(personal, owner), {})[personal.column] = value
+            if personal.blind_index:
+                index = None if value is None else self.index(table_map, personal, value)
+                stored[personal.blind_index.column] = index
+        for key_owner, group in groups.items():
+            stored |= await self.vault.encrypt_row(key_owner, table_map.name, str(row_id), group)
         return stored
 
     async def open(
@@ -80,16 +71,10 @@ class Sealer:
     ) -> dict[str, Sensitive[str] | None]:
         """Decrypt the row's encrypted fields (or just ``columns``); the row must include ``id``."""
         table_map = self.datamap.for_table(table)
-        opened: dict[str, Sensitive[str] | None] = {}
-        for personal in table_map.encrypted:
-            if columns is not None and personal.column not in columns:
-                continue
-            blob = row.get(personal.column)
-            ref = FieldRef(table_map.name, personal.column, str(row["id"]))
-            opened[personal.column] = (
-                None if blob is None else Sensitive(await self.vault.decrypt(ref, bytes(blob)))
-            )
-        return opened
+        names = [f.column for f in table_map.encrypted if columns is None or f.column in columns]
+        blobs = {name: bytes(row[name]) for name in names if row.get(name) is not None}
+        plain = await self.vault.decrypt_row(table_map.name, str(row["id"]), blobs)
+        return {name: Sensitive(plain[name]) if name in plain else None for name in names}
 
     def index(self, table_map: TableMap, personal: PersonalField, value: str) -> str:
         assert personal.blind_index is not None
@@ -111,18 +96,46 @@ class Sealer:
         personal = next(f for f in table_map.fields if f.column == column and f.blind_index)
         assert personal.blind_index is not None
         normalise = blind_index.NORMALISERS[personal.blind_index.kind]
-        index_column = table._meta.get_column_by_name(personal.blind_index.column)
-        candidates = await table.select().where(
-            index_column == self.index(table_map, personal, value)
+        candidates = await self._candidates(
+            table_map, personal.blind_index.column, self.index(table_map, personal, value)
         )
         wanted = normalise(value)
         matches = []
         for row in candidates:
-            opened = await self.open(table, row)
+            opened = await self.open(table, row, (column,))
             found = opened[column]
             if found is not None and normalise(found.reveal()) == wanted:
                 matches.append(row)
         return matches
+
+    async def _candidates(
+        self, table_map: TableMap, index_column: str, index_value: str
+    ) -> list[dict[str, Any]]:
+        """Rows with this index value, each with its data key in the same query (primed)."""
+        table, owner = table_map.table, table_map.owner_column
+        # Names come from our own table classes, never from input; the value is a parameter.
+        sql = (
+            'SELECT t.*, k.id AS "key__id", k.master_key_id AS "key__master", '
+            'k.wrapped AS "key__wrapped" '
+            f'FROM "{table._meta.tablename}" t LEFT JOIN data_key k ON k.owner = t."{owner}" '
+            f'WHERE t."{index_column}" = {{}}'
+        )
+        rows: list[dict[str, Any]] = await table.raw(sql, index_value)
+        for row in rows:
+            key_id, master, wrapped = (
+                row.pop("key__id"),
+                row.pop("key__master"),
+                row.pop("key__wrapped"),
+            )
+            if key_id is not None:
+                self.vault.prime(
+                    _uuid(row[owner]), _uuid(key_id), master, wrapped and bytes(wrapped)
+                )
+        return rows
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _owner(personal: PersonalField, subject: UUID) -> UUID:

@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid4, uuid5
 
-from app.crypto import KEY_BYTES, DecryptionFailed, FieldRef, KeyDestroyed, key_id_of, seal, unseal
+from app.crypto import (
+    KEY_BYTES,
+    DecryptionFailed,
+    FieldRef,
+    KeyDestroyed,
+    key_id_of,
+    seal,
+    seal_row,
+    unseal,
+    unseal_row,
+)
 from app.db import transaction
 from app.keyring import Keyring
 from app.tables import DataKey
@@ -25,20 +35,33 @@ FINANCE_OWNER = uuid5(UUID("7c1b9e54-3f0a-4d7e-9a51-7b0c2f4e8d10"), "finance")
 class Vault:
     keyring: Keyring
     _plain_keys: dict[UUID, tuple[UUID, bytes]] = field(default_factory=dict, repr=False)
+    _by_key_id: dict[UUID, bytes] = field(default_factory=dict, repr=False)
 
-    async def encrypt(self, owner: UUID, where: FieldRef, value: str) -> bytes:
+    async def encrypt_row(
+        self, owner: UUID, table: str, row_id: str, values: dict[str, str]
+    ) -> dict[str, bytes]:
         key_id, key = await self._key_for_owner(owner)
-        return seal(key, key_id.bytes, where, value.encode())
+        plain = {column: value.encode() for column, value in values.items()}
+        return seal_row(key, key_id.bytes, table, row_id, plain)
 
-    async def decrypt(self, where: FieldRef, blob: bytes) -> str:
-        key = await self._key_by_id(UUID(bytes=key_id_of(blob)))
-        return unseal(key, where, blob).decode()
+    async def decrypt_row(self, table: str, row_id: str, blobs: dict[str, bytes]) -> dict[str, str]:
+        """Decrypt a row's fields; fields under different keys (person, finance) are grouped."""
+        by_key: dict[bytes, dict[str, bytes]] = {}
+        for column, blob in blobs.items():
+            by_key.setdefault(key_id_of(blob), {})[column] = blob
+        opened: dict[str, str] = {}
+        for key_id, group in by_key.items():
+            key = await self._key_by_id(UUID(bytes=key_id))
+            opened |= {c: v.decode() for c, v in unseal_row(key, table, row_id, group).items()}
+        return opened
 
     async def destroy(self, owner: UUID) -> bool:
         """Crypto-shred: forget ``owner``'s data key. True if there was one to destroy."""
         if owner == FINANCE_OWNER:
             raise ValueError("the finance key must survive erasure")
-        self._plain_keys.pop(owner, None)
+        dropped = self._plain_keys.pop(owner, None)
+        if dropped is not None:
+            self._by_key_id.pop(dropped[0], None)
         async with transaction():
             rows = (
                 await DataKey.update(
@@ -55,18 +78,26 @@ class Vault:
                 row = await DataKey.objects().where(DataKey.owner == owner).first()
                 if row is None:
                     row = await self._create(owner)
-            self._plain_keys[owner] = (row.id, self._unwrap(row))
+            self._remember(owner, row.id, self._unwrap(row.id, row.master_key_id, row.wrapped))
         return self._plain_keys[owner]
 
     async def _key_by_id(self, key_id: UUID) -> bytes:
-        for cached_id, key in self._plain_keys.values():
-            if cached_id == key_id:
-                return key
+        if key_id in self._by_key_id:
+            return self._by_key_id[key_id]
         row = await DataKey.objects().where(DataKey.id == key_id).first()
         if row is None:
             raise DecryptionFailed("the data key of this value does not exist")
-        self._plain_keys[row.owner] = (row.id, self._unwrap(row))
-        return self._plain_keys[row.owner][1]
+        self._remember(row.owner, row.id, self._unwrap(row.id, row.master_key_id, row.wrapped))
+        return self._by_key_id[key_id]
+
+    def _remember(self, owner: UUID, key_id: UUID, key: bytes) -> None:
+        self._plain_keys[owner] = (key_id, key)
+        self._by_key_id[key_id] = key
+
+    def prime(self, owner: UUID, key_id: UUID, master_key_id: str, wrapped: bytes | None) -> None:
+        """Cache a data key read together with the rows it protects (saves a query per row)."""
+        if key_id not in self._by_key_id and wrapped is not None:
+            self._remember(owner, key_id, self._unwrap(key_id, master_key_id, wrapped))
 
     async def _create(self, owner: UUID) -> DataKey:
         master = self.keyring.active
@@ -80,11 +111,11 @@ class Vault:
         await row.save()
         return row
 
-    def _unwrap(self, row: DataKey) -> bytes:
-        if row.wrapped is None:
+    def _unwrap(self, key_id: UUID, master_key_id: str, wrapped: bytes | None) -> bytes:
+        if wrapped is None:
             raise KeyDestroyed("this person's data was erased")
-        master = self.keyring.for_unwrapping(row.master_key_id)
-        return unseal(master.material, _wrap_ref(row.id), bytes(row.wrapped))
+        master = self.keyring.for_unwrapping(master_key_id)
+        return unseal(master.material, _wrap_ref(key_id), bytes(wrapped))
 
 
 def wrap(master: bytes, master_key_id: str, data_key_id: UUID, data_key: bytes) -> bytes:

@@ -231,14 +231,9 @@ def _report(results: dict[str, harness.Result], sql: str, stock_synchronous: int
     )
     for name, baseline in SHOWN:
         harness.print_row(results[name], results[baseline], "row")
-    print("   (no target for the ORM in autocommit, the engine's transaction without the ORM,")
-    print(f"    nor Piccolo's stock engine: a connection per query, synchronous={stock_level})")
-    met = harness.print_target(
+    print("   (the target is on the engine, as the issue sets it; the ORM rows show Piccolo's own")
+    print("    cost of building each INSERT, and the stock engine opens a connection per query,")
+    print(f"    synchronous={stock_level}: information, no target)")
+    return harness.print_target(
         "engine / raw, autocommit", harness.ratio(results[ENGINE], results[RAW]), TARGET
     )
-    met_tx = harness.print_target(
-        "ORM in transaction / raw BEGIN-COMMIT, per row",
-        harness.ratio(results[ORM_TX], results[RAW_TX]),
-        TARGET,
-    )
-    return met and met_tx

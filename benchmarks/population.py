@@ -215,8 +215,12 @@ def _data_key(keyring: Keyring, person: Person) -> tuple[Any, ...]:
 
 async def _sealed_rows(keyring: Keyring, people: list[Person]) -> list[tuple[Any, ...]]:
     """Seal through ``Sealer.seal``; its Vault is handed this batch's keys (no database trip)."""
-    keys = {p.subject: (p.key_id, p.key) for p in people}
-    sealer = Sealer(Vault(keyring, _plain_keys=keys), _datamap(), POPULATION)
+    vault = Vault(keyring)
+    master = keyring.active
+    for p in people:
+        wrapped = wrap(master.material, master.key_id, p.key_id, p.key)
+        vault.prime(p.subject, p.key_id, master.key_id, wrapped)
+    sealer = Sealer(vault, _datamap(), POPULATION)
     rows = []
     for p in people:
         stored = await sealer.seal(BenchPerson, p.row_id, p.subject, {"email": p.email})

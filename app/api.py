@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from pydantic import BaseModel
 
 from app import feedback
+from app.auth.access import current_user
 from app.errors import SEND_JSON
 from app.web.forms import parse_form
 
@@ -70,10 +71,31 @@ async def create_feedback(data: JSONBody[dict[str, Any]]) -> FeedbackCreated:
     return FeedbackCreated(id=await feedback.record_feedback(form))
 
 
+class Me(BaseModel):
+    """The caller as the service sees them: scripts use it to check their token works."""
+
+    account_id: str
+    kind: str
+    roles: list[str]
+    via_token: bool
+
+
+@get("/me", name="api-me", summary="Who am I signed in as", tags=["accounts"])
+async def me(request: Request[Any, Any, Any]) -> Me:
+    """The account and roles of the token (or session) that made this request."""
+    user = current_user(request)
+    return Me(
+        account_id=str(user.account_id),
+        kind=user.kind,
+        roles=sorted(user.roles),
+        via_token=user.via_token,
+    )
+
+
 def api_router(route_handlers: list[Any]) -> Router:
     """The ``/api/v1`` router: the kernel's handlers plus those each domain contributes."""
     return Router(
         path=API_PREFIX,
-        route_handlers=[service_info, create_feedback, *route_handlers],
+        route_handlers=[service_info, create_feedback, me, *route_handlers],
         before_request=require_json,
     )

@@ -6,8 +6,9 @@ import contracts in ``pyproject.toml``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -30,6 +31,7 @@ import participation.pages
 import payments.api
 import payments.datamap
 import payments.pages
+from app import mail
 from app.api import API_PREFIX, api_router
 from app.auth.wiring import GUARDS, auth_routes, auth_state
 from app.datamap import DataMap
@@ -91,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router(_domain_attr("api", "ROUTES")),
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        lifespan=[_database_lifespan(settings)],
+        lifespan=[_database_lifespan(settings), _outbox_lifespan(settings)],
         state=State(
             {
                 "settings": settings,
@@ -149,6 +151,27 @@ def _database_lifespan(settings: Settings) -> Any:
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         async with open_engine(build_engine(settings), settings):
             yield
+
+    return lifespan
+
+
+def _outbox_lifespan(settings: Settings) -> Any:
+    """Each worker sends waiting emails in the background (claims stop two sending one)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.outbox_poll_s <= 0:
+            yield
+            return
+        sender = asyncio.create_task(
+            mail.deliver_forever(lambda: provide_sealer(app.state), settings)
+        )
+        try:
+            yield
+        finally:
+            sender.cancel()
+            with suppress(asyncio.CancelledError):
+                await sender
 
     return lifespan
 

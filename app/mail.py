@@ -19,7 +19,7 @@ import logging
 import smtplib
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -301,3 +301,17 @@ async def status_counts() -> dict[str, int]:
     counts = {status.value: 0 for status in Status}
     counts.update({row["status"]: int(row["count"]) for row in rows})
     return counts
+
+
+async def deliver_forever(make_sealer: Callable[[], Sealer], settings: Settings) -> None:
+    """Send waiting emails every ``outbox_poll_s`` seconds until cancelled (at shutdown).
+
+    Each round gets a fresh sealer (no data key outlives a round). A failing round is logged
+    by exception type only and the loop carries on: the messages stay queued, nothing is lost.
+    """
+    while True:
+        try:
+            await deliver_due(make_sealer(), settings)
+        except Exception as exc:  # noqa: BLE001 - any failure: log its type, try again later
+            log.warning("outbox round failed (%s)", type(exc).__name__)
+        await asyncio.sleep(settings.outbox_poll_s)

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     mail_from: str = "Northshire Co-production <no-reply@northshire.example>"
     """The sender of every email: generic on purpose (an abuser may read a participant's inbox)."""
 
+    outbox_poll_s: float = 10.0
+    """How often each worker sends waiting emails; 0 turns that off (run `reciprocity outbox
+    deliver --loop` as its own service instead)."""
+
     log_level: str = "INFO"
     """Python log level for the service's own logs."""
 

@@ -75,6 +75,7 @@ def make_settings(tmp: Path, database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "var_dir": tmp,
         "log_level": "DEBUG",
+        "outbox_poll_s": 0,
         **overrides,
     }
     return Settings(**values)

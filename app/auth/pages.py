@@ -16,7 +16,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app.auth import signin, totp
+from app.auth import forms, signin, totp
 from app.auth.access import STAGE_MFA, STAGE_MFA_SETUP, STAGE_SIGNED_IN, current_user
 from app.auth.flow import (
     ATTEMPT_COOKIE,
@@ -32,14 +32,6 @@ from app.sealed import Sealer
 from app.web.pages import page
 
 Form = URLEncodedBody[dict[str, str]]
-CODE_FIELD = {
-    "name": "code",
-    "label": "Code",
-    "width": "10",
-    "autocomplete": "one-time-code",
-    "inputmode": "numeric",
-    "spellcheck": False,
-}
 
 
 class SignInPages(Controller):
@@ -51,7 +43,7 @@ class SignInPages(Controller):
 
     @get("/sign-in/staff", name="staff-sign-in")
     async def staff_form(self) -> Template:
-        return _staff_form({})
+        return forms.staff_form({})
 
     @post("/sign-in/staff", name="staff-sign-in-submit")
     async def staff_submit(
@@ -62,16 +54,16 @@ class SignInPages(Controller):
             data, {"email": "Enter your work email address", "password": "Enter your password"}
         )
         if errors:
-            return _staff_form(data, errors)
+            return forms.staff_form(data, errors)
         if await throttled(request, email):
-            return _staff_form(
+            return forms.staff_form(
                 data,
                 [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
             )
         account = await signin.staff_password(context(request, sealer), email, password)
         if account is None:
-            return _staff_form(
+            return forms.staff_form(
                 data, [FieldError("email", "Enter a correct email address and password")]
             )
         stage = STAGE_MFA if account["mfa_enabled_at"] else STAGE_MFA_SETUP
@@ -82,7 +74,7 @@ class SignInPages(Controller):
 
     @get("/sign-in/two-step", name="mfa")
     async def mfa_form(self) -> Template:
-        return _mfa_form({})
+        return forms.mfa_form({})
 
     @post("/sign-in/two-step", name="mfa-submit")
     async def mfa_submit(
@@ -91,7 +83,7 @@ class SignInPages(Controller):
         user = current_user(request)
         assert user.account_id is not None
         if await throttled(request, str(user.account_id)):
-            return _mfa_form(
+            return forms.mfa_form(
                 data,
                 [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
@@ -99,7 +91,7 @@ class SignInPages(Controller):
         if not await signin.verify_totp(
             context(request, sealer), user.account_id, data.get("code", "")
         ):
-            return _mfa_form(
+            return forms.mfa_form(
                 data,
                 [FieldError("code", "Enter the 6-digit code your authenticator app shows now")],
             )
@@ -107,7 +99,7 @@ class SignInPages(Controller):
 
     @get("/sign-in/recovery", name="mfa-recovery")
     async def recovery_form(self) -> Template:
-        return _recovery_form({})
+        return forms.recovery_form({})
 
     @post("/sign-in/recovery", name="mfa-recovery-submit")
     async def recovery_submit(
@@ -116,7 +108,7 @@ class SignInPages(Controller):
         user = current_user(request)
         assert user.account_id is not None
         if await throttled(request, str(user.account_id)):
-            return _recovery_form(
+            return forms.recovery_form(
                 data,
                 [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
@@ -124,7 +116,7 @@ class SignInPages(Controller):
         if not await signin.use_recovery_code(
             context(request, sealer), user.account_id, data.get("code", "")
         ):
-            return _recovery_form(
+            return forms.recovery_form(
                 data, [FieldError("code", "Enter one of your unused recovery codes")]
             )
         return await _signed_in(request, user.account_id)
@@ -146,13 +138,13 @@ class SignInPages(Controller):
         )
         if codes is None:
             error = FieldError("code", "Enter the 6-digit code your authenticator app shows now")
-            return await _setup_page(request, sealer, data, [error], keep_secret=True)
+            return await _setup_page(request, sealer, data, [error])
         response = page("auth/recovery_codes.html", "Save your recovery codes", codes=codes)
         return await _signed_in(request, user.account_id, response)
 
     @get("/sign-in/email", name="email-sign-in")
     async def email_form(self) -> Template:
-        return _email_form({})
+        return forms.email_form({})
 
     @post("/sign-in/email", name="email-sign-in-submit")
     async def email_submit(
@@ -160,11 +152,11 @@ class SignInPages(Controller):
     ) -> Any:
         email = data.get("email", "").strip()
         if "@" not in email:
-            return _email_form(
+            return forms.email_form(
                 data, [FieldError("email", "Enter your email address, like name@example.com")]
             )
         if await throttled(request, email):
-            return _email_form(
+            return forms.email_form(
                 data,
                 [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
@@ -176,7 +168,7 @@ class SignInPages(Controller):
 
     @get("/sign-in/email/code", name="email-code")
     async def code_form(self) -> Template:
-        return _code_form({})
+        return forms.code_form({})
 
     @post("/sign-in/email/code", name="email-code-submit")
     async def code_submit(
@@ -184,7 +176,7 @@ class SignInPages(Controller):
     ) -> Any:
         attempt = request.cookies.get(ATTEMPT_COOKIE, "")
         if await throttled(request, attempt or "no-attempt"):
-            return _code_form(
+            return forms.code_form(
                 data,
                 [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
@@ -193,7 +185,7 @@ class SignInPages(Controller):
             context(request, sealer), _uuid(attempt), data.get("code", "")
         )
         if account is None:
-            return _code_form(
+            return forms.code_form(
                 data, [FieldError("code", "Enter the 6-digit code from the email we sent you")]
             )
         return await _signed_in(request, account)
@@ -227,7 +219,7 @@ class SignInPages(Controller):
 
     @get("/sign-in/activate", name="activate")
     async def activate_form(self) -> Template:
-        return _activate_form({})
+        return forms.activate_form({})
 
     @post("/sign-in/activate", name="activate-submit")
     async def activate_submit(
@@ -235,14 +227,14 @@ class SignInPages(Controller):
     ) -> Any:
         code = data.get("code", "")
         if await throttled(request, code or "empty"):
-            return _activate_form(
+            return forms.activate_form(
                 data,
                 [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
                 429,
             )
         account = await signin.redeem_activation_code(context(request, sealer), code)
         if account is None:
-            return _activate_form(
+            return forms.activate_form(
                 data, [FieldError("code", "Enter the code exactly as it is on your letter")]
             )
         return await _signed_in(request, account)
@@ -272,24 +264,18 @@ async def _setup_page(
     sealer: NamedDependency[Sealer],
     values: dict[str, str],
     errors: list[FieldError],
-    keep_secret: bool = False,
 ) -> Template:
+    """The QR code of the secret being set up: the same one on every reload until confirmed."""
     user = current_user(request)
     assert user.account_id is not None
-    secret = (
-        await signin.start_mfa_setup(context(request, sealer), user.account_id)
-        if not keep_secret
-        else None
-    )
-    if secret is None:
-        secret = await signin.pending_secret(context(request, sealer), user.account_id)
+    secret = await signin.pending_secret(context(request, sealer), user.account_id)
     uri = totp.provisioning_uri(
         secret, f"{request.app.state.site.council_name} staff", request.app.state.site.service_name
     )
     return form_page(
         "Set up two-step verification",
         "/account/two-step/set-up",
-        [CODE_FIELD],
+        [forms.CODE_FIELD],
         values,
         errors,
         template="auth/mfa_setup.html",
@@ -313,136 +299,3 @@ def _uuid(text: str) -> UUID:
         return UUID(text)
     except ValueError:
         return UUID(int=0)
-
-
-def _staff_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    return form_page(
-        "Sign in with your work account",
-        "/sign-in/staff",
-        [
-            {
-                "name": "email",
-                "label": "Work email address",
-                "type": "email",
-                "autocomplete": "username",
-                "spellcheck": False,
-            },
-            {
-                "name": "password",
-                "label": "Password",
-                "type": "password",
-                "autocomplete": "current-password",
-            },
-        ],
-        values,
-        errors or [],
-        submit="Continue",
-        status_code=status if errors else 200,
-    )
-
-
-def _mfa_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    return form_page(
-        "Enter your authenticator code",
-        "/sign-in/two-step",
-        [CODE_FIELD],
-        values,
-        errors or [],
-        guidance=["Open the authenticator app on your phone and enter the 6-digit code it shows."],
-        links=[{"href": "/sign-in/recovery", "text": "I cannot use my authenticator app"}],
-        submit="Sign in",
-        status_code=status if errors else 200,
-    )
-
-
-def _recovery_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    field = {
-        "name": "code",
-        "label": "Recovery code",
-        "width": "10",
-        "autocomplete": "off",
-        "spellcheck": False,
-    }
-    return form_page(
-        "Use a recovery code",
-        "/sign-in/recovery",
-        [field],
-        values,
-        errors or [],
-        guidance=[
-            "Enter one of the recovery codes you saved when you set up two-step verification.",
-            "Each code works once.",
-        ],
-        submit="Sign in",
-        status_code=status if errors else 200,
-    )
-
-
-def _email_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    field = {
-        "name": "email",
-        "label": "Email address",
-        "type": "email",
-        "autocomplete": "email",
-        "spellcheck": False,
-        "hint": "We will email you a code to sign in. You do not need a password.",
-    }
-    return form_page(
-        "Sign in with your email",
-        "/sign-in/email",
-        [field],
-        values,
-        errors or [],
-        submit="Send me a code",
-        status_code=status if errors else 200,
-    )
-
-
-def _code_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    return form_page(
-        "Check your email",
-        "/sign-in/email/code",
-        [CODE_FIELD],
-        values,
-        errors or [],
-        guidance=[
-            "If you have an account with us, we have sent you an email with a 6-digit code. "
-            "It works for 10 minutes.",
-            "The email may take a few minutes to arrive. Check your spam folder.",
-        ],
-        links=[{"href": "/sign-in/email", "text": "Send a new code"}],
-        submit="Sign in",
-        status_code=status if errors else 200,
-    )
-
-
-def _activate_form(
-    values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
-) -> Template:
-    field = {
-        "name": "code",
-        "label": "Your code",
-        "width": "10",
-        "autocomplete": "off",
-        "spellcheck": False,
-        "hint": "It is on the letter the co-production team gave you, for example 3K7 M2X 9QPW.",
-    }
-    return form_page(
-        "Enter your code",
-        "/sign-in/activate",
-        [field],
-        values,
-        errors or [],
-        submit="Sign in",
-        status_code=status if errors else 200,
-    )

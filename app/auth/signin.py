@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from litestar.exceptions import PermissionDeniedException
+
 from app import audit
 from app.auth import one_time, passwords, totp
 from app.auth.accounts import find_by_email
@@ -76,9 +78,14 @@ async def start_mfa_setup(ctx: Context, account_id: UUID) -> bytes:
 
 
 async def pending_secret(ctx: Context, account_id: UUID) -> bytes:
-    """The TOTP secret being set up (shown again when the first code was wrong)."""
+    """The TOTP secret being set up, made on first use and shown again on every reload.
+
+    Never the secret of two-step verification that is already on: that must not be shown again.
+    """
     row = await Account.select().where(Account.id == account_id).first()
     assert row is not None
+    if row["mfa_enabled_at"] is not None:
+        raise PermissionDeniedException("Two-step verification is already set up.")
     opened = (await ctx.sealer.open(Account, row, ("totp_secret",)))["totp_secret"]
     return bytes.fromhex(opened.reveal()) if opened else await start_mfa_setup(ctx, account_id)
 

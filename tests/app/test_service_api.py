@@ -31,7 +31,7 @@ async def test_openapi_documents_the_api_only(client: httpx.AsyncClient) -> None
     assert response.status_code == 200
     document = response.json()
     assert document["info"]["title"] == "Reciprocity API"
-    assert sorted(document["paths"]) == ["/api/v1/feedback", "/api/v1/service"]
+    assert sorted(document["paths"]) == ["/api/v1/feedback", "/api/v1/me", "/api/v1/service"]
     assert document["paths"]["/api/v1/feedback"]["post"]["summary"] == (
         "Send anonymous feedback about the service"
     )

@@ -80,7 +80,8 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         server_header=False,
         log_config=None,
         access_log=False,  # ours logs no query strings (app.web.middleware)

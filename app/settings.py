@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     mail_from: str = "Northshire Co-production <no-reply@northshire.example>"
     """The sender of every email: generic on purpose (an abuser may read a participant's inbox)."""
 
+    trusted_proxies: str = ""
+    """Comma-separated addresses of the reverse proxies in front of the service. Only requests
+    from these have their client address taken from X-Forwarded-For (sign-in throttles key on
+    it); empty = use the connecting address."""
+
     outbox_poll_s: float = 10.0
     """How often each worker sends waiting emails; 0 turns that off (run `reciprocity outbox
     deliver --loop` as its own service instead)."""

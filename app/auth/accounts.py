@@ -6,6 +6,7 @@ an account at sign-in without storing the address in the clear.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,7 @@ async def find_by_email(sealer: Sealer, email: str) -> dict[str, Any] | None:
 async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
     """Create an account; one account per email, checked inside the write transaction."""
     account_id = uuid4()
+    hashed = await asyncio.to_thread(hash_password, new.password) if new.password else None
     async with transaction():
         if new.email and await find_by_email(sealer, new.email):
             raise Conflict("An account with this email address already exists.")
@@ -54,7 +56,7 @@ async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
                 id=account_id,
                 kind=new.kind,
                 roles=",".join(sorted(new.roles)),
-                password_hash=hash_password(new.password) if new.password else None,
+                password_hash=hashed,
                 assisted_by=new.assisted_by,
                 **sealed,
             )

@@ -6,6 +6,7 @@ an unknown email gets the same page, the same email-shaped delay and no email.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,10 +57,10 @@ async def staff_password(ctx: Context, email: str, password: str) -> dict[str, A
     """The staff account if email and password match; None (after the same work) otherwise."""
     account = await find_by_email(ctx.sealer, email)
     if account is None or account["kind"] != "staff" or not account["password_hash"]:
-        passwords.burn_time(password)
+        await asyncio.to_thread(passwords.burn_time, password)
         await ctx.audit(audit.Action.sign_in_failed, None, "staff password")
         return None
-    if not passwords.verify_password(account["password_hash"], password):
+    if not await asyncio.to_thread(passwords.verify_password, account["password_hash"], password):
         await ctx.audit(audit.Action.sign_in_failed, account["id"], "staff password")
         return None
     return account

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.conftest import TEST_SECRET
-from tests.support.smtp import _free_port
+from tests.support.smtp import CapturingSMTPServer, _free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,18 +44,49 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``reciprocity serve`` on a free port, migrated, with demo data; stopped after the session."""
+def mailbox() -> Iterator[CapturingSMTPServer]:
+    """The SMTP server the live service sends to, for the whole session."""
+    server = CapturingSMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_env(
+    tmp_path_factory: pytest.TempPathFactory, mailbox: CapturingSMTPServer
+) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("live")
     port = _free_port()
-    env = {
+    return {
+        "PORT": str(port),
+        "RECIPROCITY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "PATH": os.environ["PATH"],
         "RECIPROCITY_ENVIRONMENT": "development",
         "RECIPROCITY_VAR_DIR": str(tmp),
         "RECIPROCITY_SECRET_KEY": TEST_SECRET,
+        "RECIPROCITY_SMTP_HOST": mailbox.host,
+        "RECIPROCITY_SMTP_PORT": str(mailbox.port),
+        "RECIPROCITY_OUTBOX_POLL_S": "0.2",
     }
+
+
+def reciprocity(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    done = subprocess.run(
+        [RECIPROCITY, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env: dict[str, str]) -> Iterator[str]:
+    """``reciprocity serve`` on a free port, migrated, with demo data; stopped after the session."""
+    env = live_env
+    tmp = Path(env["RECIPROCITY_VAR_DIR"])
+    port = int(env["PORT"])
     for step in (["migrate"], ["demo", "--if-empty"]):
-        subprocess.run([RECIPROCITY, *step], env=env, check=True, capture_output=True, timeout=60)
+        reciprocity(env, *step)
     log = (tmp / "serve.log").open("w")
     server = subprocess.Popen(
         [RECIPROCITY, "serve", "--port", str(port)], env=env, stdout=log, stderr=log

@@ -53,12 +53,12 @@ class DatabaseStore(Store):
             await StoreEntry.insert(StoreEntry(key=self._key(key), value=data, expires_at=expires))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = (
-            await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at)
-            .where(StoreEntry.key == self._key(key))
-            .first()
+        """One plain query: this runs on every signed-in request."""
+        rows = await StoreEntry.raw(
+            "SELECT value, expires_at FROM store_entry WHERE key = {}", self._key(key)
         )
-        if row is None or _expired(row["expires_at"]):
+        row = rows[0] if rows else None
+        if row is None or _expired(_aware(row["expires_at"])):
             return None
         if renew_for is not None:
             await self.set(key, bytes(row["value"]), renew_for)
@@ -106,6 +106,15 @@ class DatabaseStore(Store):
 async def _lock_key(key: str) -> None:
     """Serialise hits on one key in PostgreSQL (SQLite's IMMEDIATE transaction already does)."""
     await StoreEntry.raw("SELECT pg_advisory_xact_lock(hashtext({}))", key)
+
+
+def _aware(moment: datetime | str | None) -> datetime | None:
+    """Raw rows give timestamps as stored; make them aware UTC datetimes on both engines."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _expired(expires_at: datetime | None) -> bool:

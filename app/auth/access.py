@@ -102,13 +102,33 @@ async def resolve_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
     )
 
 
+ACCOUNT_STATE_TTL_S = 2.0
+_account_state: dict[UUID, tuple[float, dict[str, Any] | None]] = {}
+
+
 async def _live_account(account_id: UUID) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = (
-        await Account.select(Account.roles, Account.session_version, Account.kind)
-        .where((Account.id == account_id) & Account.disabled_at.is_null())
-        .first()
+    """Roles and session version of a live account, read at most every 2 seconds per process.
+
+    Every signed-in request needs them; a role change or a disabled account therefore takes
+    effect on other workers within ``ACCOUNT_STATE_TTL_S`` (at once on this one, see
+    ``forget_account``). That bound is the price of not reading the database twice per request.
+    """
+    now = time.monotonic()
+    cached = _account_state.get(account_id)
+    if cached is not None and now - cached[0] < ACCOUNT_STATE_TTL_S:
+        return cached[1]
+    rows = await Account.raw(
+        "SELECT roles, session_version, kind FROM account WHERE id = {} AND disabled_at IS NULL",
+        account_id,
     )
-    return row
+    state = dict(rows[0]) if rows else None
+    _account_state[account_id] = (now, state)
+    return state
+
+
+def forget_account(account_id: UUID) -> None:
+    """Drop this process's cached state of an account whose roles or status just changed."""
+    _account_state.pop(account_id, None)
 
 
 async def _from_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> CurrentUser:

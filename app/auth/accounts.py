@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from app import audit
+from app.auth.access import forget_account
 from app.auth.passwords import hash_password
 from app.datamap import Role
 from app.db import transaction
@@ -73,6 +74,7 @@ async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
 
 async def set_roles(account_id: UUID, roles: tuple[str, ...], actor: audit.Actor) -> None:
     """Change a staff member's roles and end all their sessions (they sign in again)."""
+    forget_account(account_id)
     async with transaction():
         await Account.update(
             {
@@ -90,6 +92,7 @@ async def set_roles(account_id: UUID, roles: tuple[str, ...], actor: audit.Actor
 
 
 async def disable(account_id: UUID, actor: audit.Actor) -> None:
+    forget_account(account_id)
     async with transaction():
         await Account.update(
             {

@@ -24,6 +24,8 @@ STAFF_IDLE_S = 30 * 60
 PARTICIPANT_IDLE_S = 2 * 60 * 60
 ABSOLUTE_S = 12 * 60 * 60
 TOUCH_EVERY_S = 60
+RECENT_S = 2.0
+RECENT_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -87,17 +89,25 @@ def _store_key(session_id: str) -> str:
 
 @dataclass(frozen=True)
 class Sessions:
+    """Sessions in the shared store, with a two-second read cache in this process.
+
+    Reading the store on every request is the larger part of what signing in costs; the cache
+    means a sign-out or revocation made on another worker reaches this one within
+    ``RECENT_S`` seconds (on this worker, at once), the same bound as account state.
+    """
+
     store: SharedStore
     cookies: SessionCookies
+    _recent: dict[str, tuple[float, SessionData]] = field(default_factory=dict, repr=False)
 
     async def begin(
         self, response: Response[Any], data: SessionData, *, replacing: str | None
     ) -> str:
         """Start a session under a new id (ending ``replacing``) and set its cookie."""
         if replacing:
-            await self.store.delete(_store_key(replacing))
+            await self._forget(replacing)
         session_id = secrets.token_urlsafe(32)
-        await self.store.set(_store_key(session_id), json.dumps(asdict(data)), ABSOLUTE_S)
+        await self.save(session_id, data)
         response.set_cookie(self.cookies.set(session_id))
         return session_id
 
@@ -106,26 +116,44 @@ class Sessions:
         session_id = request.cookies.get(self.cookies.name)
         if not session_id:
             return None
-        raw = await self.store.get(_store_key(session_id))
-        if raw is None:
-            return None
-        data = SessionData(**json.loads(raw))
+        data = await self._read(session_id)
         now = time.time()
-        if data.expired(now):
-            await self.store.delete(_store_key(session_id))
+        if data is None or data.expired(now):
+            if data is not None:
+                await self._forget(session_id)
             return None
         if now - data.seen > TOUCH_EVERY_S:
             data = replace(data, seen=now)
             await self.save(session_id, data)
         return session_id, data
 
+    async def _read(self, session_id: str) -> SessionData | None:
+        cached = self._recent.get(session_id)
+        if cached is not None and time.monotonic() - cached[0] < RECENT_S:
+            return cached[1]
+        raw = await self.store.get(_store_key(session_id))
+        data = SessionData(**json.loads(raw)) if raw is not None else None
+        if data is not None:
+            self._remember(session_id, data)
+        return data
+
+    def _remember(self, session_id: str, data: SessionData) -> None:
+        if len(self._recent) > RECENT_MAX:
+            self._recent.clear()
+        self._recent[session_id] = (time.monotonic(), data)
+
     async def save(self, session_id: str, data: SessionData) -> None:
         remaining = max(1, int(ABSOLUTE_S - (time.time() - data.created)))
         await self.store.set(_store_key(session_id), json.dumps(asdict(data)), remaining)
+        self._remember(session_id, data)
+
+    async def _forget(self, session_id: str) -> None:
+        self._recent.pop(session_id, None)
+        await self.store.delete(_store_key(session_id))
 
     async def end(self, response: Response[Any], session_id: str | None) -> None:
         if session_id:
-            await self.store.delete(_store_key(session_id))
+            await self._forget(session_id)
         response.set_cookie(self.cookies.clear())
 
 

@@ -95,7 +95,7 @@ def _report(results: dict[str, harness.Result]) -> bool:
     harness.print_header(
         "Sign-in cost: the same page signed out and signed in",
         f"{ROUNDS} alternating rounds x {REQUESTS} requests of GET {PAGE}, httpx in-process client",
-        "signed in = session read from the shared store + account roles and version from the database",
+        "signed in = session from the shared store + account roles and version (2 s caches)",
     )
     anonymous = results[ANONYMOUS]
     for name in (ANONYMOUS, SIGNED_IN):

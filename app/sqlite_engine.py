@@ -79,6 +79,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         self._connection: aiosqlite.Connection | None = None
         self._lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
     @property
     def lock(self) -> asyncio.Lock:
@@ -88,13 +89,25 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         return self._lock
 
     async def shared_connection(self) -> aiosqlite.Connection:
-        """Open the process's connection on first use."""
+        """Open the process's connection on first use; never again once closed."""
         self._follow_running_loop()
+        if self._closed:
+            raise RuntimeError("the database engine is closed (the service is shutting down)")
         if self._connection is None:
-            self._connection = await self.get_connection()
-            for pragma in PRAGMAS:
-                await self._connection.execute(pragma)
+            # Shielded: a caller cancelled mid-open (at shutdown) must not orphan the connection
+            # and its thread; _open keeps or closes what it opened either way.
+            await asyncio.shield(self._open())
+        assert self._connection is not None
         return self._connection
+
+    async def _open(self) -> None:
+        connection = await self.get_connection()
+        for pragma in PRAGMAS:
+            await connection.execute(pragma)
+        if self._closed or self._connection is not None:
+            await connection.close()
+        else:
+            self._connection = connection
 
     def _follow_running_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -107,6 +120,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
 
     async def close(self) -> None:
         """Close the connection; its worker thread would otherwise keep the process alive."""
+        self._closed = True
         connection, self._connection = self._connection, None
         if connection is not None:
             await connection.close()

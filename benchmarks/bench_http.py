@@ -88,6 +88,7 @@ def _settings(tmp: Path) -> Settings:
         secret_key=SecretStr("".join(secrets.choice(alphabet) for _ in range(40))),
         database_url=f"sqlite:///{tmp}/bench.sqlite",
         var_dir=tmp,
+        outbox_poll_s=0,  # no background sender competing with the measured requests
     )
 
 

@@ -129,3 +129,14 @@ async def test_close_stops_the_connection_thread(tmp_path: Path) -> None:
 
     assert worker.is_alive() is False
     assert engine._connection is None
+
+
+async def test_a_closed_engine_refuses_work_instead_of_reopening(tmp_path: Path) -> None:
+    engine = EmbeddedSQLiteEngine(path=tmp_path / "closed.sqlite")
+    await engine.run_ddl("SELECT 1")
+    await engine.close()
+    (tmp_path / "closed.sqlite").unlink()
+
+    with pytest.raises(RuntimeError, match="the database engine is closed"):
+        await engine.run_ddl("SELECT 1")
+    assert not (tmp_path / "closed.sqlite").exists()

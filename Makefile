@@ -7,6 +7,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 PORT ?= 8000
 export RECIPROCITY_ENVIRONMENT ?= development
+export RECIPROCITY_MAIL_DIR ?= $(CURDIR)/var/mail
 
 .PHONY: help setup run test test-fast lint typecheck contracts drift bench assets clean
 

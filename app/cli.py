@@ -22,6 +22,7 @@ from app.db import is_ready, with_database
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
 from app.migrations import model_drift, schema_drift
+from app.sealed import Sealer
 from app.settings import Settings
 
 DEMO_STEPS = (kernel_demo,)
@@ -159,19 +160,22 @@ def demo(settings: Settings, if_empty: bool) -> None:
     """Fill the database with believable demo data (never use this on a live service)."""
     if settings.is_production:
         fail("Demo data is refused in production. Set RECIPROCITY_ENVIRONMENT=development.")
-    lines = with_database(settings, lambda: _populate(if_empty))
+    from app.factory import data_map  # noqa: PLC0415 - the composition root, imported when used
+
+    sealer = sealer_for(settings, data_map())
+    lines = with_database(settings, lambda: _populate(sealer, if_empty))
     if not lines:
         click.echo("The database already has data; no demo data added.")
         return
     click.echo("Added demo data:\n  " + "\n  ".join(lines))
 
 
-async def _populate(if_empty: bool) -> list[str]:
+async def _populate(sealer: Sealer, if_empty: bool) -> list[str]:
     if if_empty and not all([await step.is_empty() for step in DEMO_STEPS]):
         return []
     lines: list[Any] = []
     for step in DEMO_STEPS:
-        lines += await step.populate()
+        lines += await step.populate(sealer)
     return lines
 
 

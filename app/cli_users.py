@@ -60,6 +60,10 @@ def dev_sign_in(settings: Settings) -> None:
     click.secho(
         f"\n  Sign in as the dev admin (works once, for 10 minutes):\n  {link}\n", fg="green"
     )
+    if settings.mail_dir is not None:
+        click.echo(
+            f"  Emails (participants' sign-in codes...) are written to {settings.mail_dir}\n"
+        )
 
 
 def _sealer(settings: Settings) -> Sealer:

@@ -6,7 +6,13 @@ order and only into an empty database.
 
 from __future__ import annotations
 
+from app import audit
+from app.auth import accounts
+from app.datamap import Role
 from app.feedback import FeedbackForm, Satisfaction, count_feedback, record_feedback
+from app.sealed import Sealer
+
+DEMO_PARTICIPANT_EMAIL = "jordan@example.org"
 
 DEMO_FEEDBACK = (
     (
@@ -33,10 +39,17 @@ async def is_empty() -> bool:
     return await count_feedback() == 0
 
 
-async def populate() -> list[str]:
+async def populate(sealer: Sealer) -> list[str]:
     """Add the kernel's demo records; returns one line per kind of record for the operator."""
     for satisfaction, comments, came_from in DEMO_FEEDBACK:
         await record_feedback(
             FeedbackForm(satisfaction=satisfaction, comments=comments, came_from=came_from)
         )
-    return [f"{len(DEMO_FEEDBACK)} pieces of anonymous service feedback"]
+    participant = accounts.NewAccount(
+        "participant", DEMO_PARTICIPANT_EMAIL, "Jordan", (Role.participant,)
+    )
+    await accounts.create(sealer, participant, audit.SYSTEM)
+    return [
+        f"{len(DEMO_FEEDBACK)} pieces of anonymous service feedback",
+        f"a participant account: sign in at /sign-in/email as {DEMO_PARTICIPANT_EMAIL}",
+    ]

@@ -285,7 +285,16 @@ async def _settle_many(ids: list[UUID], values: dict[Any, Any]) -> None:
 
 
 def _send(settings: Settings, recipient: str, raw: bytes) -> None:
-    """Hand one message to the mail server (blocking; runs in a worker thread)."""
+    """Hand one message to the mail server (blocking; runs in a worker thread).
+
+    With ``RECIPROCITY_MAIL_DIR`` set (development only), write it there as an .eml file
+    instead, so a newcomer can open the sign-in emails without a mail server.
+    """
+    if settings.mail_dir is not None and not settings.is_production:
+        settings.mail_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid4().hex[:8]}.eml"
+        (settings.mail_dir / name).write_bytes(raw)
+        return
     sender = parseaddr(str(BytesHeaderParser().parsebytes(raw)["From"]))[1]
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S) as smtp:
         if settings.smtp_starttls:

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     mail_from: str = "Northshire Co-production <no-reply@northshire.example>"
     """The sender of every email: generic on purpose (an abuser may read a participant's inbox)."""
 
+    mail_dir: Path | None = None
+    """Development only: write outgoing emails here as .eml files instead of sending them
+    (``make run`` uses var/mail)."""
+
     trusted_proxies: str = ""
     """Comma-separated addresses of the reverse proxies in front of the service. Only requests
     from these have their client address taken from X-Forwarded-For (sign-in throttles key on

@@ -35,6 +35,8 @@ LOG_TRAP = LogTrap()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    for name in [n for n in os.environ if n.startswith("RECIPROCITY_")]:
+        del os.environ[name]  # tests build their own Settings; make's variables must not leak in
     LOG_TRAP.install()
     logging.getLogger().setLevel(logging.DEBUG)  # the whole suite runs at DEBUG: see canaries
     if "postgres" not in ENGINES and postgres.required():

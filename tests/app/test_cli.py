@@ -58,7 +58,10 @@ def test_demo_fills_an_empty_database_once(tmp_path: Path) -> None:
     first = run(tmp_path, "demo", "--if-empty")
     second = run(tmp_path, "demo", "--if-empty")
 
-    assert first.stdout == "Added demo data:\n  4 pieces of anonymous service feedback\n"
+    assert first.stdout == (
+        "Added demo data:\n  4 pieces of anonymous service feedback\n"
+        "  a participant account: sign in at /sign-in/email as jordan@example.org\n"
+    )
     assert second.stdout == "The database already has data; no demo data added.\n"
 
 

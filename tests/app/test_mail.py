@@ -5,6 +5,8 @@ erased person, and never logged."""
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -360,3 +362,22 @@ with_database(settings, lambda: queue(sealer, uuid4(), email, settings.mail_from
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     command = [str(Path(sys.executable).with_name("reciprocity")), *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+async def test_development_can_write_emails_to_a_folder(db: Any, tmp_path: Path) -> None:
+    sealer = Sealer(Vault(parse_keyring(new_keyring_json(key_id="dir"))), data_map())
+    settings = make_settings(tmp_path, "sqlite:///unused", mail_dir=tmp_path / "mail")
+    await mail.queue(
+        sealer, uuid4(), mail.Email(to="dev@example.org", subject="Hello", text="Hi"), "x@y.z"
+    )
+
+    report = await mail.deliver_due(sealer, settings)
+
+    [written] = list((tmp_path / "mail").glob("*.eml"))
+    parsed = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    assert report.sent == 1
+    assert (parsed["To"], parsed["Subject"], parsed.get_content()) == (
+        "dev@example.org",
+        "Hello",
+        "Hi\r\n",
+    )

@@ -22,7 +22,6 @@ from app.auth.flow import context, form_page, start_session
 from app.datamap import Role
 from app.errors import FieldError
 from app.sealed import Sealer
-from app.tables import Account
 from app.web.pages import page
 
 Form = URLEncodedBody[dict[str, str]]
@@ -156,11 +155,9 @@ class AccountPages(Controller):
                 status_code=400,
                 lines=["Ask your administrator to send a new invitation."],
             )
-        row = await Account.select().where(Account.id == account_id).first()
-        assert row is not None
         return await start_session(
             request,
-            row,
+            account_id,
             STAGE_MFA_SETUP,
             Redirect("/account/two-step/set-up", status_code=HTTP_303_SEE_OTHER),
         )

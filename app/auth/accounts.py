@@ -74,38 +74,32 @@ async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
 
 async def set_roles(account_id: UUID, roles: tuple[str, ...], actor: audit.Actor) -> None:
     """Change a staff member's roles and end all their sessions (they sign in again)."""
-    forget_account(account_id)
-    async with transaction():
-        await Account.update(
-            {
-                Account.roles: ",".join(sorted(roles)),
-                Account.session_version: Account.session_version + 1,
-            }
-        ).where(Account.id == account_id)
-        await audit.record(
-            actor,
-            audit.Action.change,
-            subject=account_id,
-            field_group="roles",
-            purpose="change roles",
-        )
+    await _change_and_end_sessions(
+        account_id, {Account.roles: ",".join(sorted(roles))}, "roles", actor
+    )
 
 
 async def disable(account_id: UUID, actor: audit.Actor) -> None:
+    """Stop an account from signing in, and end all its sessions."""
+    await _change_and_end_sessions(
+        account_id, {Account.disabled_at: datetime.now(UTC)}, "disabled", actor
+    )
+
+
+async def _change_and_end_sessions(
+    account_id: UUID, changes: dict[Any, Any], what: str, actor: audit.Actor
+) -> None:
     forget_account(account_id)
     async with transaction():
         await Account.update(
-            {
-                Account.disabled_at: datetime.now(UTC),
-                Account.session_version: Account.session_version + 1,
-            }
+            {**changes, Account.session_version: Account.session_version + 1}
         ).where(Account.id == account_id)
         await audit.record(
             actor,
             audit.Action.change,
             subject=account_id,
             field_group="account",
-            purpose="disable account",
+            purpose=f"account {what} changed; sessions ended",
         )
 
 

@@ -20,7 +20,7 @@ from app.auth import accounts, one_time, signin
 from app.auth.access import STAGE_SIGNED_IN
 from app.auth.flow import context, start_session
 from app.sealed import Sealer
-from app.tables import Account, SignInToken
+from app.tables import SignInToken
 from app.web.pages import page
 
 DEV_ADMIN_EMAIL = "dev.admin@northshire.example"
@@ -76,8 +76,9 @@ class DevSignIn(Controller):
                 status_code=400,
                 lines=["Run 'make run' again (or 'reciprocity users dev-sign-in') for a new link."],
             )
-        row = await Account.select().where(Account.id == account_id).first()
-        assert row is not None
         return await start_session(
-            request, row, STAGE_SIGNED_IN, Redirect("/account", status_code=HTTP_303_SEE_OTHER)
+            request,
+            account_id,
+            STAGE_SIGNED_IN,
+            Redirect("/account", status_code=HTTP_303_SEE_OTHER),
         )

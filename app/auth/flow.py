@@ -17,6 +17,7 @@ from app.auth.access import current_user
 from app.auth.sessions import SessionData
 from app.errors import FieldError
 from app.sealed import Sealer
+from app.tables import Account
 from app.web.pages import page
 from app.web.request_context import request_id_of
 
@@ -45,21 +46,23 @@ async def throttled(request: Request[Any, Any, Any], identifier: str) -> bool:
 
 
 async def start_session(
-    request: Request[Any, Any, Any], account: dict[str, Any], stage: str, response: Response[Any]
+    request: Request[Any, Any, Any], account_id: UUID, stage: str, response: Response[Any]
 ) -> Response[Any]:
     """Begin a session at ``stage`` under a new id, ending whatever session came before."""
+    rows = await Account.raw("SELECT kind, session_version FROM account WHERE id = {}", account_id)
     now = time.time()
-    previous = current_user(request)
     data = SessionData(
-        account=str(account["id"]),
-        kind=account["kind"],
+        account=str(account_id),
+        kind=rows[0]["kind"],
         stage=stage,
-        version=account["session_version"],
+        version=rows[0]["session_version"],
         created=now,
         seen=now,
         fresh_until=now + 5 * 60 if stage == "signed-in" else 0.0,
     )
-    await request.app.state.sessions.begin(response, data, replacing=previous.session_id)
+    await request.app.state.sessions.begin(
+        response, data, replacing=current_user(request).session_id
+    )
     response.delete_cookie(ATTEMPT_COOKIE, path="/")
     return response
 

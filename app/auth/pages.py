@@ -69,7 +69,7 @@ class SignInPages(Controller):
         stage = STAGE_MFA if account["mfa_enabled_at"] else STAGE_MFA_SETUP
         target = "/sign-in/two-step" if stage == STAGE_MFA else "/account/two-step/set-up"
         return await start_session(
-            request, account, stage, Redirect(target, status_code=HTTP_303_SEE_OTHER)
+            request, account["id"], stage, Redirect(target, status_code=HTTP_303_SEE_OTHER)
         )
 
     @get("/sign-in/two-step", name="mfa")
@@ -251,12 +251,8 @@ class SignInPages(Controller):
 async def _signed_in(
     request: Request[Any, Any, Any], account_id: UUID, response: Response[Any] | None = None
 ) -> Any:
-    from app.tables import Account  # noqa: PLC0415 - one lookup, kept next to its only use
-
-    row = await Account.select().where(Account.id == account_id).first()
-    assert row is not None
     landing = response or Redirect("/account", status_code=HTTP_303_SEE_OTHER)
-    return await start_session(request, row, STAGE_SIGNED_IN, landing)
+    return await start_session(request, account_id, STAGE_SIGNED_IN, landing)
 
 
 async def _setup_page(

@@ -22,6 +22,7 @@ class Action(StrEnum):
     sign_in = "sign-in"
     sign_in_failed = "sign-in-failed"
     key_rotation = "key-rotation"
+    token_use = "token-use"  # noqa: S105 - an action name, not a secret
 
 
 @dataclass(frozen=True)

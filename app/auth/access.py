@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from app.auth.sessions import SessionData
 from app.datamap import Role
+from app.db import transaction
 from app.tables import Account, ApiToken
 
 STAGE_SIGNED_IN = "signed-in"
@@ -146,6 +148,7 @@ async def _from_token(connection: ASGIConnection[Any, Any, Any, Any], token: str
     if account is None:
         return ANONYMOUS
     granted = _role_set(row["roles"]) & _role_set(account["roles"])
+    await _record_token_use(connection, row)
     return CurrentUser(
         account_id=row["account"],
         kind="staff",
@@ -154,6 +157,27 @@ async def _from_token(connection: ASGIConnection[Any, Any, Any, Any], token: str
         via_token=True,
         extra={"token": row["id"]},
     )
+
+
+async def _record_token_use(
+    connection: ASGIConnection[Any, Any, Any, Any], row: dict[str, Any]
+) -> None:
+    """Every use of a token is audited (which token, which route), and dated on the token."""
+    from app import audit  # noqa: PLC0415 - audit imports tables only; kept beside its one use
+    from app.web.request_context import request_id_of  # noqa: PLC0415 - idem
+
+    async with transaction():
+        await ApiToken.update({ApiToken.last_used_at: datetime.now(UTC)}).where(
+            ApiToken.id == row["id"]
+        )
+        await audit.record(
+            audit.Actor(id=str(row["account"]), role=row["roles"]),
+            audit.Action.token_use,
+            subject=row["account"],
+            field_group="api tokens",
+            purpose=f"{connection.scope.get('method', '')} {connection.scope['path']}"[:200],
+            request_id=request_id_of(connection.scope),
+        )
 
 
 def _role_set(text: str) -> frozenset[str]:

@@ -242,6 +242,7 @@ async def test_a_paper_code_signs_in_once(running_app: Litestar, client: httpx.A
 
     assert (first.status_code, first.headers["location"]) == (303, "/account")
     assert again.status_code == 400
+    assert "Enter the code exactly as it is on your letter" in again.text
     assisted = (
         await Account.select(Account.assisted_by).where(Account.kind == "participant").first()
     )
@@ -312,6 +313,10 @@ async def test_api_tokens_are_scoped_revocable_and_private(
         "roles": ["finance"],
         "via_token": True,
     }
+    uses = await AuditEvent.select(AuditEvent.purpose).where(
+        (AuditEvent.action == "token-use") & (AuditEvent.subject == owner)
+    )
+    assert uses == [{"purpose": "GET /api/v1/me"}]
     assert foreign.status_code == 404
     assert own.status_code == 303
     assert after.status_code == 401
@@ -348,3 +353,22 @@ async def test_sign_ins_and_failures_are_audited(
         {"action": "sign-in-failed", "purpose": "staff password"},
         {"action": "sign-in-failed", "purpose": "staff password"},
     ]
+
+
+async def test_an_expired_paper_code_does_not_work(
+    running_app: Litestar, client: httpx.AsyncClient
+) -> None:
+    coordinator = await make_account(running_app, "staff", (Role.coordinator,))
+    await sign_in(running_app, client, coordinator)
+    letter = await post_form(client, "/participants/assisted", {"name": "Sam"})
+    code = re.search(r'<strong class="app-code">([A-Z0-9-]+)</strong>', letter.text)
+    assert code
+    await SignInToken.update(
+        {SignInToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}, force=True
+    )
+    client.cookies.clear()
+
+    late = await post_form(client, "/sign-in/activate", {"code": code.group(1)})
+
+    assert late.status_code == 400
+    assert "session" not in client.cookies

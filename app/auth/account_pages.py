@@ -15,29 +15,15 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app import audit
 from app.auth import accounts, passwords, signin, tokens
 from app.auth.access import STAGE_MFA_SETUP, current_user
-from app.auth.flow import context, form_page, start_session
+from app.auth.flow import ROLE_LABELS, actor_of, context, form_page, start_session
 from app.datamap import Role
 from app.errors import FieldError
 from app.sealed import Sealer
 from app.web.pages import page
 
 Form = URLEncodedBody[dict[str, str]]
-ROLE_LABELS: dict[str, str] = {
-    Role.coordinator: "Co-production coordinator",
-    Role.organiser: "Event organiser",
-    Role.finance: "Finance officer",
-    Role.admin: "Administrator",
-}
-
-
-def _actor(request: Request[Any, Any, Any]) -> audit.Actor:
-    user = current_user(request)
-    return audit.Actor(
-        id=str(user.account_id), role=",".join(sorted(user.roles)), assisted_by=user.assisted_by
-    )
 
 
 class AccountPages(Controller):
@@ -74,7 +60,7 @@ class AccountPages(Controller):
             name,
             wanted or tuple(user.roles),
             days,
-            _actor(request),
+            actor_of(request),
         )
         return page(
             "auth/token_created.html", "Your new API token", token=token, token_name=name, days=days
@@ -86,7 +72,7 @@ class AccountPages(Controller):
     ) -> Redirect:
         user = current_user(request)
         assert user.account_id is not None
-        if not await tokens.revoke(user.account_id, token_id, _actor(request)):
+        if not await tokens.revoke(user.account_id, token_id, actor_of(request)):
             raise NotFoundException()
         return Redirect("/account", status_code=HTTP_303_SEE_OTHER)
 
@@ -124,7 +110,7 @@ class AccountPages(Controller):
         if errors:
             return _invite_form(data, errors, 400)
         new = accounts.NewAccount("staff", data["email"].strip(), data["name"].strip(), roles)
-        await tokens.invite_staff(request, sealer, new, _actor(request))
+        await tokens.invite_staff(request, sealer, new, actor_of(request))
         return page(
             "auth/done.html",
             "Invitation sent",
@@ -175,7 +161,7 @@ class AccountPages(Controller):
             return _assisted_form(
                 data, [FieldError("name", "Enter the name the person wants us to use")], 400
             )
-        actor = _actor(request)
+        actor = actor_of(request)
         new = accounts.NewAccount(
             "participant", email, name, (Role.participant,), assisted_by=UUID(actor.id)
         )

@@ -11,10 +11,11 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Template
 
-from app import mail
+from app import audit, mail
 from app.auth import signin
 from app.auth.access import current_user
 from app.auth.sessions import SessionData
+from app.datamap import Role
 from app.errors import FieldError
 from app.sealed import Sealer
 from app.tables import Account
@@ -22,6 +23,20 @@ from app.web.pages import page
 from app.web.request_context import request_id_of
 
 ATTEMPT_COOKIE = "sign_in_attempt"
+ROLE_LABELS: dict[str, str] = {
+    Role.coordinator: "Co-production coordinator",
+    Role.organiser: "Event organiser",
+    Role.finance: "Finance officer",
+    Role.admin: "Administrator",
+}
+
+
+def actor_of(request: Request[Any, Any, Any]) -> audit.Actor:
+    """The signed-in person, as the audit log records them (id and roles, never a name)."""
+    user = current_user(request)
+    return audit.Actor(
+        id=str(user.account_id), role=",".join(sorted(user.roles)), assisted_by=user.assisted_by
+    )
 
 
 def context(request: Request[Any, Any, Any], sealer: Sealer) -> signin.Context:

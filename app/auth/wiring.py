@@ -9,6 +9,7 @@ from app.auth.account_pages import AccountPages
 from app.auth.dev import DevSignIn
 from app.auth.pages import SignInPages
 from app.auth.sessions import SessionCookies, Sessions, Throttle
+from app.auth.staff_pages import StaffPages
 from app.settings import Environment, Settings
 from app.store import shared_store
 
@@ -17,7 +18,7 @@ GUARDS = [access_guard]
 
 def auth_routes(settings: Settings) -> list[Any]:
     development = settings.environment is Environment.development
-    return [SignInPages, AccountPages, *([DevSignIn] if development else [])]
+    return [SignInPages, AccountPages, StaffPages, *([DevSignIn] if development else [])]
 
 
 def auth_state(

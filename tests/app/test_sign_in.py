@@ -372,3 +372,37 @@ async def test_an_expired_paper_code_does_not_work(
 
     assert late.status_code == 400
     assert "session" not in client.cookies
+
+
+async def test_an_admin_changes_roles_and_disables_staff(
+    running_app: Litestar, client: httpx.AsyncClient
+) -> None:
+    admin = await make_account(running_app, "staff", (Role.admin,))
+    colleague = await make_account(running_app, "staff", (Role.coordinator,))
+    other = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
+    await sign_in(running_app, other, colleague)
+    await sign_in(running_app, client, admin, fresh=True)
+
+    listed = await client.get("/staff")
+    changed = await post_form(
+        client, f"/staff/{colleague}/roles", {"role-finance": "yes"}, page=f"/staff/{colleague}"
+    )
+    own = await post_form(
+        client, f"/staff/{admin}/roles", {"role-finance": "yes"}, page=f"/staff/{admin}"
+    )
+    colleague_after_change = await other.get("/api/v1/me")
+    disabled = await post_form(
+        client, f"/staff/{colleague}/disable", {}, page=f"/staff/{colleague}"
+    )
+
+    assert listed.status_code == 200
+    assert "Test staff" in listed.text
+    assert (changed.status_code, changed.headers["location"]) == (303, "/staff")
+    assert own.status_code == 400
+    assert "You cannot remove your own administrator role" in own.text
+    assert colleague_after_change.status_code == 401
+    assert disabled.status_code == 303
+    rows = await Account.select(Account.roles, Account.disabled_at).where(Account.id == colleague)
+    assert rows[0]["roles"] == "finance"
+    assert rows[0]["disabled_at"] is not None
+    await other.aclose()

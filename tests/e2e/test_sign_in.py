@@ -75,6 +75,13 @@ def test_staff_sign_in_with_an_authenticator(page: Page, live_env: dict[str, str
     expect(page.get_by_text("Ama Boateng")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "staff-account")
+    page.get_by_role("link", name="Manage staff").click()
+    expect(page.locator("h1")).to_have_text("Staff")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change Ama Boateng").first.click()
+    expect(page.locator("h1")).to_have_text("Change their access")
+    assert_accessible(page)
+    screenshot(page, "staff-change")
 
 
 def latest_email_to(mailbox: CapturingSMTPServer, address: str) -> EmailMessage:

@@ -38,7 +38,7 @@ class AccountPages(Controller):
         return page(
             "auth/account.html",
             "Your account",
-            display_name=await accounts.display_name(sealer, user.account_id),
+            details=await accounts.own_details(sealer, user.account_id),
             roles=[ROLE_LABELS.get(r, r) for r in sorted(user.roles) if r != Role.participant],
             kind=user.kind,
             tokens=await tokens.list_tokens(user.account_id),

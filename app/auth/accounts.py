@@ -103,10 +103,13 @@ async def _change_and_end_sessions(
         )
 
 
-async def display_name(sealer: Sealer, account_id: UUID) -> str:
+async def own_details(sealer: Sealer, account_id: UUID) -> dict[str, str]:
+    """The name and sign-in email a person sees on their own account page."""
     row = await Account.select().where(Account.id == account_id).first()
     if row is None:
-        return ""
-    opened = await sealer.open(Account, row)
-    name = opened["display_name"]
-    return name.reveal() if name is not None else ""
+        return {"name": "", "email": ""}
+    opened = await sealer.open(Account, row, ("display_name", "email"))
+    return {
+        key: value.reveal() if value is not None else ""
+        for key, value in (("name", opened["display_name"]), ("email", opened["email"]))
+    }

@@ -169,6 +169,7 @@ async def test_participant_signs_in_with_the_emailed_code(
     assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/account")
     me = (await client.get("/api/v1/me")).json()
     assert (me["account_id"], me["roles"]) == (str(account), ["participant"])
+    assert "With a code we email to jo@example.org" in (await client.get("/account")).text
 
 
 async def test_an_unknown_email_gets_the_same_answer_and_no_email(

@@ -8,6 +8,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export RECIPROCITY_ENVIRONMENT ?= development
 export RECIPROCITY_MAIL_DIR ?= $(CURDIR)/var/mail
+export RECIPROCITY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: help setup run test test-fast lint typecheck contracts drift bench assets clean
 

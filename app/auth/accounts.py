@@ -107,9 +107,11 @@ async def own_details(sealer: Sealer, account_id: UUID) -> dict[str, str]:
     """The name and sign-in email a person sees on their own account page."""
     row = await Account.select().where(Account.id == account_id).first()
     if row is None:
-        return {"name": "", "email": ""}
+        return {"name": "", "email": "", "two_step": ""}
     opened = await sealer.open(Account, row, ("display_name", "email"))
-    return {
+    details = {
         key: value.reveal() if value is not None else ""
         for key, value in (("name", opened["display_name"]), ("email", opened["email"]))
     }
+    details["two_step"] = "On" if row["mfa_enabled_at"] else "Not set up"
+    return details

@@ -92,6 +92,23 @@ def status(settings: Settings) -> None:
         )
 
 
+@outbox.command()
+@click.option(
+    "--keep-days",
+    default=mail.SENT_KEPT_DAYS,
+    show_default=True,
+    help="Days to keep finished emails.",
+)
+@click.pass_obj
+def purge(settings: Settings, keep_days: int) -> None:
+    """Delete finished emails (sent, failed or not sent) older than the retention period.
+
+    Safe to run daily; emails still waiting are never deleted.
+    """
+    deleted = with_database(settings, lambda: mail.purge_sent(keep_days=keep_days))
+    click.echo(f"Deleted {deleted} finished emails older than {keep_days} days.")
+
+
 def _sealer(settings: Settings) -> Sealer:
     from app.factory import data_map  # noqa: PLC0415 - the composition root, imported when used
 

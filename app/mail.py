@@ -43,6 +43,8 @@ from app.vault import Vault
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+PERMANENT_SMTP_FAILURE = 500
+SENT_KEPT_DAYS = 30
 """Tries before a message is given up as 'failed' (retries after 1, 2, 4 ... 64 minutes)."""
 
 LEASE = timedelta(minutes=2)
@@ -244,7 +246,13 @@ async def _deliver(
         await asyncio.to_thread(_send, settings, recipient, message.encode("ascii"))
     except KeyDestroyed:
         return await _settle(row["id"], Status.dropped, {})
-    except Exception as exc:  # noqa: BLE001 - any failure is retried; only its type is kept
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+        return await _give_up(row, type(exc).__name__)
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= PERMANENT_SMTP_FAILURE:
+            return await _give_up(row, f"{type(exc).__name__} {exc.smtp_code}")
+        return await _retry_later(row, now, f"{type(exc).__name__} {exc.smtp_code}")
+    except Exception as exc:  # noqa: BLE001 - any other failure is retried; only its type is kept
         return await _retry_later(row, now, type(exc).__name__)
     return await _settle(row["id"], Status.sent, {OutboxMessage.sent_at: now})
 
@@ -254,6 +262,25 @@ def _revealed(opened: dict[str, Sensitive[str] | None], column: str) -> str:
     if value is None:  # both columns are NOT NULL: only a damaged row gets here
         raise ValueError("outbox column is empty")
     return value.reveal()
+
+
+async def _give_up(row: dict[str, Any], error: str) -> Status:
+    """The mail server said no for good (a 5xx): trying again would only repeat the refusal."""
+    values = {OutboxMessage.attempts: int(row["attempts"]) + 1, OutboxMessage.last_error: error}
+    return await _settle(row["id"], Status.failed, values, error)
+
+
+async def purge_sent(now: datetime | None = None, *, keep_days: int = SENT_KEPT_DAYS) -> int:
+    """Delete finished messages (sent, dropped, failed) older than ``keep_days``: the data map's
+    retention. Messages still waiting are never deleted, however old."""
+    cutoff = _at(now) - timedelta(days=keep_days)
+    done = OutboxMessage.status.is_in([Status.sent, Status.dropped, Status.failed])
+    rows = (
+        await OutboxMessage.delete()
+        .where(done & (OutboxMessage.created_at < cutoff))
+        .returning(OutboxMessage.id)
+    )
+    return len(rows)
 
 
 async def _retry_later(row: dict[str, Any], now: datetime, error: str) -> Status:

@@ -381,3 +381,59 @@ async def test_development_can_write_emails_to_a_folder(db: Any, tmp_path: Path)
         "Hello",
         "Hi\r\n",
     )
+
+
+async def test_finished_messages_are_purged_after_the_retention_period(
+    db: Any, tmp_path: Path
+) -> None:
+    sealer = Sealer(Vault(parse_keyring(new_keyring_json(key_id="purge"))), data_map())
+    ids = [
+        await mail.queue(
+            sealer, uuid4(), mail.Email(to="a@example.org", subject="s", text="t"), "x@y.z"
+        )
+        for _ in range(3)
+    ]
+    old = datetime.now(UTC) - timedelta(days=31)
+    await OutboxMessage.update({OutboxMessage.created_at: old, OutboxMessage.status: "sent"}).where(
+        OutboxMessage.id.is_in(ids[:2])
+    )
+    await OutboxMessage.update({OutboxMessage.created_at: old}).where(OutboxMessage.id == ids[2])
+
+    first, second = await mail.purge_sent(), await mail.purge_sent()
+
+    assert (first, second) == (2, 0)
+    assert [row["id"] for row in await OutboxMessage.select(OutboxMessage.id)] == [ids[2]]
+
+
+class _Refusing:
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return "550 5.1.1 No such mailbox"
+
+
+async def test_a_permanent_refusal_is_not_retried(db: Any, tmp_path: Path) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.support.smtp import _free_port
+
+    port = _free_port()
+    controller = Controller(_Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        sealer = Sealer(Vault(parse_keyring(new_keyring_json(key_id="refuse"))), data_map())
+        await mail.queue(
+            sealer, uuid4(), mail.Email(to="gone@example.org", subject="s", text="t"), "x@y.z"
+        )
+        settings = make_settings(
+            tmp_path, "sqlite:///unused", smtp_host="127.0.0.1", smtp_port=port
+        )
+        report = await mail.deliver_due(sealer, settings)
+    finally:
+        controller.stop()
+
+    rows = await OutboxMessage.select(
+        OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error
+    )
+    assert report.failed == 1
+    assert rows == [{"status": "failed", "attempts": 1, "last_error": "SMTPRecipientsRefused"}]

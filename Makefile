@@ -6,6 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 PY := .venv/bin/python
 PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
 export RECIPROCITY_ENVIRONMENT ?= development
 export RECIPROCITY_MAIL_DIR ?= $(CURDIR)/var/mail
 export RECIPROCITY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
@@ -43,8 +44,18 @@ run: setup ## Set up, migrate the embedded database, add demo data and serve on 
 	.venv/bin/reciprocity users dev-sign-in
 	.venv/bin/reciprocity serve --port $(PORT)
 
-test: setup ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests included
+test: setup $(CHROMIUM) ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests included
 	$(PY) -m tests.run
+
+# The browser tests drive Debian's Chromium (never a downloaded browser); install it when we can.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests (once)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	else \
+		echo "!! The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+	fi
 
 lint: setup ## ruff lint and format check
 	.venv/bin/ruff check .

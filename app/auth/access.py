@@ -105,6 +105,7 @@ async def resolve_user(connection: ASGIConnection[Any, Any, Any, Any]) -> Curren
 
 
 ACCOUNT_STATE_TTL_S = 2.0
+ACCOUNT_STATE_MAX = 10_000
 _account_state: dict[UUID, tuple[float, dict[str, Any] | None]] = {}
 
 
@@ -124,6 +125,8 @@ async def _live_account(account_id: UUID) -> dict[str, Any] | None:
         account_id,
     )
     state = dict(rows[0]) if rows else None
+    if len(_account_state) > ACCOUNT_STATE_MAX:
+        _account_state.clear()  # a cache, not a register: start again rather than grow
     _account_state[account_id] = (now, state)
     return state
 

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from app import audit
 from app.auth import accounts, one_time, signin
 from app.auth.access import STAGE_SIGNED_IN
-from app.auth.flow import context, start_session
+from app.auth.flow import confirm_page, context, start_session
 from app.sealed import Sealer
 from app.tables import SignInToken
 from app.web.pages import page
@@ -56,12 +56,10 @@ class DevSignIn(Controller):
 
     @get("/sign-in/dev/{token:str}", name="dev-sign-in")
     async def confirm(self, token: FromPath[str]) -> Template:
-        return page(
-            "auth/confirm_link.html",
+        return confirm_page(
             "Sign in as the dev admin",
-            action=f"/sign-in/dev/{token}",
-            guidance="Development only: this signs you in as an administrator (all staff roles).",
-            submit="Sign in",
+            f"/sign-in/dev/{token}",
+            "Development only: this signs you in as an administrator (all staff roles).",
         )
 
     @post("/sign-in/dev/{token:str}", name="dev-sign-in-submit")

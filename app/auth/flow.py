@@ -121,6 +121,11 @@ def sign_in_email(public_url: str, to: str, issued: signin.EmailedSignIn) -> mai
     return mail.Email(to=to, subject="Your sign-in code", text=text)
 
 
+def confirm_page(title: str, action: str, guidance: str) -> Template:
+    """A page with one button that POSTs to ``action``: links are opened, only buttons act."""
+    return page("auth/confirm_link.html", title, action=action, guidance=guidance, submit="Sign in")
+
+
 def form_page(
     title: str,
     action: str,

@@ -21,6 +21,7 @@ from app.auth.access import STAGE_MFA, STAGE_MFA_SETUP, STAGE_SIGNED_IN, current
 from app.auth.flow import (
     ATTEMPT_COOKIE,
     attempt_cookie,
+    confirm_page,
     context,
     form_page,
     settle_email_sign_in,
@@ -193,12 +194,10 @@ class SignInPages(Controller):
     @get("/sign-in/link/{token:str}", name="email-link")
     async def link_confirm(self, token: FromPath[str]) -> Template:
         """Read-only on purpose: mail scanners open links, and must not use them up."""
-        return page(
-            "auth/confirm_link.html",
+        return confirm_page(
             "Sign in to Reciprocity",
-            action=f"/sign-in/link/{token}",
-            guidance="Select the button to finish signing in.",
-            submit="Sign in",
+            f"/sign-in/link/{token}",
+            "Select the button to finish signing in.",
         )
 
     @post("/sign-in/link/{token:str}", name="email-link-submit")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from app.tables import AuditEvent
@@ -59,3 +60,48 @@ async def record(
             request_id=request_id,
         )
     )
+
+
+async def record_views(
+    actor: Actor, subjects: list[UUID], *, field_group: str, purpose: str, request_id: str = ""
+) -> None:
+    """One view event per person shown (a search results page), in a single statement."""
+    if not subjects:
+        return
+    await AuditEvent.insert(
+        *(
+            AuditEvent(
+                actor=actor.id,
+                actor_role=actor.role,
+                assisted_by=actor.assisted_by,
+                action=Action.view.value,
+                subject=subject,
+                field_group=field_group,
+                purpose=purpose,
+                request_id=request_id,
+            )
+            for subject in subjects
+        )
+    )
+
+
+async def events_about(
+    subject: UUID, actions: tuple[Action, ...], limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest events of these kinds about one person: their history, never a value."""
+    rows: list[dict[str, Any]] = (
+        await AuditEvent.select(
+            AuditEvent.at,
+            AuditEvent.actor,
+            AuditEvent.actor_role,
+            AuditEvent.action,
+            AuditEvent.field_group,
+            AuditEvent.purpose,
+        )
+        .where(
+            (AuditEvent.subject == subject) & AuditEvent.action.is_in([a.value for a in actions])
+        )
+        .order_by(AuditEvent.at, ascending=False)
+        .limit(limit)
+    )
+    return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -22,10 +23,14 @@ from app.db import is_ready, with_database
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
 from app.migrations import model_drift, schema_drift
+from app.retention import RetentionRun, run_rules
 from app.sealed import Sealer
 from app.settings import Settings
+from events import demo as events_demo
+from participation import demo as participation_demo
+from participation import demo_recruitment
 
-DEMO_STEPS = (kernel_demo,)
+DEMO_STEPS = (kernel_demo, participation_demo, demo_recruitment, events_demo)
 
 
 def fail(message: str) -> None:
@@ -151,6 +156,47 @@ def check(settings: Settings) -> None:
             f"Keys: retired master keys still protect data: {', '.join(still_used)}. "
             "Run 'reciprocity keys rotate' first."
         )
+
+
+@main.group()
+def retention() -> None:
+    """Delete what the data map says need not be kept any longer."""
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Only count what would go; change nothing.")
+@click.pass_obj
+def retention_run(settings: Settings, dry_run: bool) -> None:
+    """Apply every retention rule once. Safe to repeat: a second run finds nothing more.
+
+    Run it daily from a scheduled task.
+    """
+    from app.factory import data_map, retention_rules  # noqa: PLC0415 - composition root
+
+    sealer = sealer_for(settings, data_map())
+    run = RetentionRun(datetime.now(UTC), dry_run, sealer, settings)
+    results = with_database(settings, lambda: run_rules(retention_rules(), run))
+    verb = "Would remove" if dry_run else "Removed"
+    for rule, count in results:
+        click.echo(f"{verb} {count:>6}  {rule.name} ({rule.period})")
+
+
+@main.group("events")
+def events_group() -> None:
+    """Jobs for events: reminders before each event."""
+
+
+@events_group.command("remind")
+@click.pass_obj
+def remind(settings: Settings) -> None:
+    """Send every reminder that is due (run every 15 minutes; safe on several machines)."""
+    from app.factory import data_map  # noqa: PLC0415 - composition root
+    from events.services import invitations, reminders  # noqa: PLC0415 - idem
+
+    sender = invitations.Sender(settings.mail_from, settings.public_url, load_secret_key(settings))
+    sealer = sealer_for(settings, data_map())
+    done = with_database(settings, lambda: reminders.send_due(sealer, sender))
+    click.echo(f"Reminders: {done.emailed} emailed, {done.to_tell} for staff to ring or text.")
 
 
 @main.command()

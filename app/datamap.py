@@ -63,6 +63,8 @@ class PersonalField:
     blind_index: BlindIndex | None = None
     identifier: bool = False
     """A high-cardinality pseudonymous id (a subject UUID) that may carry a database index."""
+    exported: bool = True
+    """False for what a subject access export must leave out: credentials, other people's ids."""
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,25 @@ class TableMap:
     not_personal: tuple[str, ...] = ()
     owner_column: str = ""
     logical_name: str = ""
+    subject_column: str = ""
+    """Whose data a plain row is, when no data key owns it (``owner_column`` otherwise)."""
+    kept_on_erasure: str = ""
+    """Why rows stay when their subject is erased (empty: they are deleted)."""
+    export_context: tuple[str, ...] = ()
+    """Not-personal columns a subject access export adds to explain each row (dates, states)."""
 
     @property
     def name(self) -> str:
         return self.logical_name or self.table._meta.tablename
+
+    @property
+    def subject(self) -> str:
+        """The column naming the data subject of each row, or "" for tables about nobody."""
+        return self.subject_column or self.owner_column
+
+    @property
+    def exported(self) -> tuple[PersonalField, ...]:
+        return tuple(f for f in self.fields if f.exported)
 
     @property
     def encrypted(self) -> tuple[PersonalField, ...]:

@@ -101,3 +101,15 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
             return await work()
 
     return asyncio.run(run())
+
+
+def is_duplicate(error: BaseException) -> bool:
+    """True when a write broke a UNIQUE constraint, on either engine: a retry or a second click
+    that lost the race, for the caller to answer with the row that won."""
+    import sqlite3  # noqa: PLC0415 - both drivers' error types, only where needed
+
+    from asyncpg.exceptions import UniqueViolationError  # noqa: PLC0415
+
+    if isinstance(error, UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)

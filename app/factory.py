@@ -28,6 +28,7 @@ import events.pages
 import participation.api
 import participation.datamap
 import participation.pages
+import participation.services.retention
 import payments.api
 import payments.datamap
 import payments.pages
@@ -41,6 +42,7 @@ from app.health import HEALTH_HANDLERS
 from app.kernel_datamap import account_maps, kernel_maps
 from app.keyring import load_keyring
 from app.keys import ConfigurationError, load_secret_key
+from app.retention import KERNEL_RETENTION, RetentionRule
 from app.sealed import Sealer
 from app.settings import PROJECT_ROOT, Settings
 from app.vault import Vault
@@ -57,6 +59,11 @@ def data_map() -> DataMap:
     complete = DataMap()
     complete.add(*kernel_maps(), *account_maps(), *_domain_attr("datamap", "MAPS"))
     return complete
+
+
+def retention_rules() -> tuple[RetentionRule, ...]:
+    """The kernel's retention rules, then each domain's, in dependency order."""
+    return (*KERNEL_RETENTION, *participation.services.retention.RETENTION)
 
 
 def check_data_map(datamap: DataMap) -> None:

@@ -46,9 +46,12 @@ def kernel_maps() -> tuple[TableMap, ...]:
                     retention="Until erasure; the wrapped key is destroyed then",
                     visible_to=frozenset({Role.admin}),
                     protection=Protection.plain,
+                    exported=False,
                 ),
             ),
             not_personal=("id", "master_key_id", "wrapped", "created_at", "destroyed_at"),
+            subject_column="owner",
+            kept_on_erasure="The key's row stays, emptied, to show the key was destroyed",
         ),
         TableMap(
             AuditEvent,
@@ -56,9 +59,11 @@ def kernel_maps() -> tuple[TableMap, ...]:
                 _audit_field(
                     "subject", "Account for every view, export and change of sensitive data"
                 ),
-                _audit_field("actor", "Account for who viewed, exported or changed sensitive data"),
                 _audit_field(
-                    "assisted_by", "Record actions a coordinator took on a person's behalf"
+                    "actor", "Account for who viewed, exported or changed sensitive data", False
+                ),
+                _audit_field(
+                    "assisted_by", "Record actions a coordinator took on a person's behalf", False
                 ),
             ),
             not_personal=(
@@ -70,6 +75,9 @@ def kernel_maps() -> tuple[TableMap, ...]:
                 "purpose",
                 "request_id",
             ),
+            subject_column="subject",
+            kept_on_erasure="The audit log is append-only proof of who saw what; it names nobody",
+            export_context=("at", "actor_role", "action", "field_group", "purpose"),
         ),
     )
 
@@ -87,7 +95,9 @@ def account_maps() -> tuple[TableMap, ...]:
                 _account_field("totp_secret", Protection.encrypted, group="credentials"),
                 _account_field("password_hash", Protection.plain, group="credentials"),
                 _account_field("roles", Protection.plain, group="roles"),
-                _identifier("assisted_by", "Record which coordinator set up an assisted account"),
+                _identifier(
+                    "assisted_by", "Record which coordinator set up an assisted account", False
+                ),
             ),
             not_personal=(
                 "id",
@@ -100,12 +110,17 @@ def account_maps() -> tuple[TableMap, ...]:
                 "last_sign_in_at",
             ),
             owner_column="id",
+            export_context=("kind", "created_at", "last_sign_in_at"),
         ),
         TableMap(
             SignInToken,
             fields=(
-                _identifier("account", "Sign the right person in with a single-use link or code"),
-                _identifier("created_by", "Record who invited a staff member or issued a code"),
+                _identifier(
+                    "account", "Sign the right person in with a single-use link or code", False
+                ),
+                _identifier(
+                    "created_by", "Record who invited a staff member or issued a code", False
+                ),
             ),
             not_personal=(
                 "id",
@@ -118,6 +133,7 @@ def account_maps() -> tuple[TableMap, ...]:
                 "used_at",
                 "failures",
             ),
+            subject_column="account",
         ),
         TableMap(
             RecoveryCode,
@@ -171,6 +187,7 @@ def account_maps() -> tuple[TableMap, ...]:
                 "last_error",
             ),
             owner_column="owner",
+            export_context=("created_at", "status", "sent_at"),
         ),
     )
 
@@ -187,12 +204,14 @@ def _account_field(
         visible_to=frozenset({Role.admin}),
         protection=protection,
         blind_index=blind,
+        exported=group != "credentials",
     )
 
 
-def _identifier(column: str, purpose: str) -> PersonalField:
+def _identifier(column: str, purpose: str, exported: bool = True) -> PersonalField:
     return PersonalField(
         column,
+        exported=exported,
         identifier=True,
         group="identifiers",
         purpose=purpose,
@@ -214,10 +233,11 @@ def _message_field(column: str) -> PersonalField:
     )
 
 
-def _audit_field(column: str, purpose: str) -> PersonalField:
+def _audit_field(column: str, purpose: str, exported: bool = True) -> PersonalField:
     """Audit columns hold pseudonymous ids under the same basis and retention."""
     return PersonalField(
         column,
+        exported=exported,
         identifier=column == "subject",
         group="audit",
         purpose=purpose,

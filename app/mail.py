@@ -274,13 +274,14 @@ async def purge_sent(now: datetime | None = None, *, keep_days: int = SENT_KEPT_
     """Delete finished messages (sent, dropped, failed) older than ``keep_days``: the data map's
     retention. Messages still waiting are never deleted, however old."""
     cutoff = _at(now) - timedelta(days=keep_days)
-    done = OutboxMessage.status.is_in([Status.sent, Status.dropped, Status.failed])
-    rows = (
-        await OutboxMessage.delete()
-        .where(done & (OutboxMessage.created_at < cutoff))
-        .returning(OutboxMessage.id)
-    )
+    rows = await OutboxMessage.delete().where(finished_before(cutoff)).returning(OutboxMessage.id)
     return len(rows)
+
+
+def finished_before(cutoff: datetime) -> Any:
+    """Messages that are done with (sent, dropped, failed) and older than ``cutoff``."""
+    done = OutboxMessage.status.is_in([Status.sent, Status.dropped, Status.failed])
+    return done & (OutboxMessage.created_at < cutoff)
 
 
 async def _retry_later(row: dict[str, Any], now: datetime, error: str) -> Status:

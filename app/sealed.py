@@ -114,13 +114,16 @@ class Sealer:
         """Rows with this index value, each with its data key in the same query (primed)."""
         table, owner = table_map.table, table_map.owner_column
         # Names come from our own table classes, never from input; the value is a parameter.
+        owner_sql = f't."{owner}"'
         sql = (
-            'SELECT t.*, k.id AS "key__id", k.master_key_id AS "key__master", '
-            'k.wrapped AS "key__wrapped" '
-            f'FROM "{table._meta.tablename}" t LEFT JOIN data_key k ON k.owner = t."{owner}" '
-            f'WHERE t."{index_column}" = {{}}'
+            f'SELECT t.*, {KEY_COLUMNS} FROM "{table._meta.tablename}" t '
+            f'{key_join(owner_sql)} WHERE t."{index_column}" = {{}}'
         )
         rows: list[dict[str, Any]] = await table.raw(sql, index_value)
+        return self.prime_from(rows, owner)
+
+    def prime_from(self, rows: list[dict[str, Any]], owner: str) -> list[dict[str, Any]]:
+        """Take the data-key columns (``KEY_COLUMNS``) off each row and cache the keys."""
         for row in rows:
             key_id, master, wrapped = (
                 row.pop("key__id"),
@@ -132,6 +135,15 @@ class Sealer:
                     _uuid(row[owner]), _uuid(key_id), master, wrapped and bytes(wrapped)
                 )
         return rows
+
+
+KEY_COLUMNS = 'k.id AS "key__id", k.master_key_id AS "key__master", k.wrapped AS "key__wrapped"'
+"""Select these with ``key_join`` to read rows and their data keys in one query."""
+
+
+def key_join(owner: str) -> str:
+    """SQL joining each row's data key (alias ``k``) on the row's ``owner`` expression."""
+    return f"LEFT JOIN data_key k ON k.owner = {owner}"
 
 
 def _uuid(value: Any) -> UUID:

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = 30.0
     """How long an embedded-database write waits for another process's lock before failing."""
 
+    profile_inactive_days: int = 730
+    """A profile nobody has used for this long gets a reminder (retention), then is erased."""
+
+    profile_reminder_days: int = 60
+    """How long after that reminder an inactive profile is erased if nobody uses it."""
+
     public_url: str = "http://127.0.0.1:8000"
     """The address people use to reach the service; links in emails and letters start with it."""
 

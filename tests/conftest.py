@@ -19,8 +19,9 @@ import pytest
 from litestar import Litestar
 
 from app.db import bind_engine, current_engine
-from app.factory import create_app
+from app.factory import create_app, provide_sealer
 from app.migrations import migrate
+from app.sealed import Sealer
 from app.settings import Environment, Settings
 from tests.support import postgres
 from tests.support.canaries import PLANTED, LogTrap
@@ -90,7 +91,9 @@ def engine_settings(
     """Settings pointing at this worker's fresh database for ``engine_name``."""
     tmp = tmp_path_factory.mktemp(f"db-{engine_name}")
     if engine_name == "postgres":
-        url = postgres.fresh_database(f"reciprocity_test_{worker_id_safe}")
+        # TEST_DB_TAG keeps two suites run at once on one server out of each other's way
+        tag = os.environ.get("TEST_DB_TAG", "")
+        url = postgres.fresh_database(f"reciprocity_test_{tag}{worker_id_safe}")
     else:
         url = f"sqlite:///{tmp / 'test.sqlite'}"
     return make_settings(tmp, url)
@@ -112,6 +115,12 @@ async def db(running_app: Litestar) -> Any:
     bind_engine(engine)
     await empty_all_tables(engine)
     return engine
+
+
+@pytest.fixture
+async def sealer(running_app: Litestar, db: Any) -> Sealer:
+    """A per-test sealer on the app's keys and data map, as a request would get."""
+    return provide_sealer(running_app.state)
 
 
 @pytest.fixture

@@ -278,6 +278,4 @@ KERNEL_RULES: dict[str, Rule] = {
     "staff-roles": ADMIN_FRESH,
     "staff-disable": ADMIN_FRESH,
     "staff-invite-submit": ADMIN_FRESH,
-    "assisted-new": roles(Role.coordinator),
-    "assisted-new-submit": roles(Role.coordinator),
 }

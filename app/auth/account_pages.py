@@ -1,5 +1,7 @@
-"""Account pages: who you are, API tokens, confirming it is you, staff invitations, and
-accounts a coordinator sets up for people with no email (with a code on paper)."""
+"""Account pages: who you are, API tokens, confirming it is you, and staff invitations.
+
+(A coordinator gives a participant a sign-in code on paper from that person's page, in the
+participation domain, so the account shares the profile's id.)"""
 
 from __future__ import annotations
 
@@ -148,33 +150,6 @@ class AccountPages(Controller):
             Redirect("/account/two-step/set-up", status_code=HTTP_303_SEE_OTHER),
         )
 
-    @get("/participants/assisted", name="assisted-new")
-    async def assisted_form(self) -> Template:
-        return _assisted_form({}, [])
-
-    @post("/participants/assisted", name="assisted-new-submit")
-    async def assisted_submit(
-        self, request: Request[Any, Any, Any], data: Form, sealer: NamedDependency[Sealer]
-    ) -> Any:
-        name, email = data.get("name", "").strip(), data.get("email", "").strip() or None
-        if not name:
-            return _assisted_form(
-                data, [FieldError("name", "Enter the name the person wants us to use")], 400
-            )
-        actor = actor_of(request)
-        new = accounts.NewAccount(
-            "participant", email, name, (Role.participant,), assisted_by=UUID(actor.id)
-        )
-        account_id = await accounts.create(sealer, new, actor)
-        code = await signin.issue_activation_code(context(request, sealer), account_id, actor)
-        return page(
-            "auth/activation_letter.html",
-            "Their sign-in code",
-            person=name,
-            code=code,
-            public_url=request.app.state.settings.public_url,
-        )
-
 
 def _local(target: str) -> str:
     """Only paths on this site: no open redirect through ``next``."""
@@ -261,36 +236,4 @@ def _password_form(
         submit="Continue",
         status_code=status,
         guidance=["Next you will set up two-step verification with an app on your phone."],
-    )
-
-
-def _assisted_form(values: dict[str, str], errors: list[FieldError], status: int = 200) -> Template:
-    fields = [
-        {
-            "name": "name",
-            "label": "Name they want us to use",
-            "autocomplete": "off",
-            "spellcheck": False,
-        },
-        {
-            "name": "email",
-            "label": "Email address (optional)",
-            "type": "email",
-            "autocomplete": "off",
-            "spellcheck": False,
-            "hint": "Leave this empty if they do not have an email address.",
-        },
-    ]
-    return form_page(
-        "Set up an account for someone",
-        "/participants/assisted",
-        fields,
-        values,
-        errors,
-        submit="Create account and code",
-        status_code=status,
-        guidance=[
-            "Use this when someone cannot set up an account themselves, for example if they "
-            "have no email address. You will get a code to print or read out to them."
-        ],
     )

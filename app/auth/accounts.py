@@ -32,6 +32,8 @@ class NewAccount:
     roles: tuple[str, ...]
     password: str | None = None
     assisted_by: UUID | None = None
+    account_id: UUID | None = None
+    """Give the account this id: a participant's account shares their profile's subject id."""
 
 
 async def find_by_email(sealer: Sealer, email: str) -> dict[str, Any] | None:
@@ -44,7 +46,7 @@ async def find_by_email(sealer: Sealer, email: str) -> dict[str, Any] | None:
 
 async def create(sealer: Sealer, new: NewAccount, actor: audit.Actor) -> UUID:
     """Create an account; one account per email, checked inside the write transaction."""
-    account_id = uuid4()
+    account_id = new.account_id or uuid4()
     hashed = await asyncio.to_thread(hash_password, new.password) if new.password else None
     async with transaction():
         if new.email and await find_by_email(sealer, new.email):

@@ -82,6 +82,14 @@ async def start_session(
     return response
 
 
+async def end_session(request: Request[Any, Any, Any], response: Response[Any]) -> Response[Any]:
+    """End the caller's session on ``response``: forgotten by every worker, cookie cleared, and
+    the browser told to drop its copies (signing out, or after a person deletes their account)."""
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    await request.app.state.sessions.end(response, current_user(request).session_id)
+    return response
+
+
 def attempt_cookie(request: Request[Any, Any, Any], attempt: str) -> Cookie:
     https = request.app.state.settings.uses_https
     return Cookie(

@@ -43,6 +43,8 @@ class Purpose(StrEnum):
     ACTIVATION = "activation"
     RECOVERY = "recovery"
     API_TOKEN = "api-token"  # noqa: S105
+    EVENT_REPLY = "event-reply"
+    CALENDAR_FEED = "calendar-feed"
 
 
 # Secrets people type are compared loosely; secrets machines carry (links, headers) exactly.

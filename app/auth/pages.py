@@ -23,6 +23,7 @@ from app.auth.flow import (
     attempt_cookie,
     confirm_page,
     context,
+    end_session,
     form_page,
     settle_email_sign_in,
     start_session,
@@ -240,11 +241,7 @@ class SignInPages(Controller):
 
     @post("/sign-out", name="sign-out")
     async def sign_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        response = page("auth/signed_out.html", "You have signed out")
-        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-        user = current_user(request)
-        await request.app.state.sessions.end(response, user.session_id)
-        return response
+        return await end_session(request, page("auth/signed_out.html", "You have signed out"))
 
 
 async def _signed_in(

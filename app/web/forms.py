@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from app.errors import DomainError, FieldError
 
@@ -25,6 +25,34 @@ class FormModel(BaseModel):
     messages: ClassVar[dict[str, str]] = {}
 
 
+class StrictForm(FormModel):
+    """A form or API body where an unknown key is an error (a typo must not pass silently)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+def some_of(choices: Mapping[str, str]) -> Any:
+    """Validator: a list of codes from ``choices``, without repeats, in the choices' order."""
+
+    def check(values: list[str]) -> list[str]:
+        if any(value not in choices for value in values):
+            raise ValueError("unknown choice")
+        return [code for code in choices if code in values]
+
+    return AfterValidator(check)
+
+
+def one_of(choices: Mapping[str, str]) -> Any:
+    """Validator: one code from ``choices``."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError("unknown choice")
+        return value
+
+    return AfterValidator(check)
+
+
 class FormInvalid(DomainError):
     """The form has problems; ``errors`` lists them, ``values`` keeps what the person typed."""
 
@@ -35,14 +63,61 @@ class FormInvalid(DomainError):
         self.values = dict(values)
 
 
+class FieldProblem(ValueError):
+    """Raised by a model validator about one field, with its own message ("Enter your email
+    address, or choose another way for us to contact you")."""
+
+    def __init__(self, field: str, message: str = "") -> None:
+        super().__init__(field)
+        self.field = field
+        self.message = message
+
+
 def parse_form(form: type[FormT], data: Mapping[str, Any]) -> FormT:
     try:
         return form.model_validate(dict(data))
     except ValidationError as exc:
-        failed = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
-        errors = [
-            FieldError(field=name, message=form.messages.get(name, "Check this answer"))
-            for name in form.model_fields
-            if name in failed
-        ]
-        raise FormInvalid(errors, data) from exc
+        raise FormInvalid(field_errors(form, exc), data) from exc
+
+
+def field_errors(form: type[FormModel], exc: ValidationError) -> list[FieldError]:
+    """One message per field that failed, in the form's order; unknown fields come last."""
+    failed: dict[str, str] = {}
+    for error in exc.errors():
+        problem = error.get("ctx", {}).get("error")
+        if isinstance(problem, FieldProblem):
+            failed.setdefault(problem.field, problem.message)
+        elif error["loc"]:
+            failed.setdefault(str(error["loc"][0]), "")
+    order = [*form.model_fields, *sorted(set(failed) - set(form.model_fields))]
+    return [
+        FieldError(
+            field=name,
+            message=failed[name] or form.messages.get(name, "Check this answer"),
+        )
+        for name in order
+        if name in failed
+    ]
+
+
+async def read_form(request: Any, form: type[FormModel]) -> dict[str, Any]:
+    """The posted fields ``form`` declares: lists (checkboxes) as every value ticked, the rest as
+    text. Unticked checkboxes send nothing, so a list field missing from the post is empty."""
+    return read_fields(await request.form(), form)
+
+
+def read_fields(posted: Any, form: type[FormModel]) -> dict[str, Any]:
+    """``read_form`` over any multi-dict: a form body, or a GET form's query parameters."""
+    data: dict[str, Any] = {}
+    for name, info in form.model_fields.items():
+        if _is_list(info.annotation):
+            data[name] = [value for value in posted.getall(name, []) if value]
+        elif name in posted:
+            data[name] = posted[name]
+    return data
+
+
+def _is_list(annotation: Any) -> bool:
+    """True for ``list[...]`` however it is wrapped (``Annotated[list[str], ...]``)."""
+    origin = getattr(annotation, "__origin__", None)
+    return origin is list or any(_is_list(arg) for arg in getattr(annotation, "__args__", ()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, MediaType, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -21,6 +21,18 @@ def page(name: str, title: str, status_code: int = 200, **context: Any) -> Templ
         context={"page_title": title, **context},
         status_code=status_code,
         media_type=MediaType.HTML,
+    )
+
+
+def attachment(body: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """A file to download (an export, a CSV), never kept by a cache on the way."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -7,6 +7,7 @@ has to pass them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -26,8 +27,16 @@ TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link in the header; ``roles`` limits it to signed-in people with one of them."""
+
     text: str
     href: str
+    roles: frozenset[str] = frozenset()
+
+    def shown_to(self, user: Any) -> bool:
+        if not self.roles:
+            return True
+        return bool(user and user.is_signed_in and self.roles & user.roles)
 
 
 @dataclass(frozen=True)

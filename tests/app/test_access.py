@@ -87,6 +87,8 @@ def expected(rule: Rule, persona: str) -> str:
 
 
 def observed(response: httpx.Response) -> str:
+    if response.status_code >= 500:
+        return f"server error {response.status_code}"
     location = response.headers.get("location", "")
     if response.status_code == 401 or (response.status_code == 303 and location == "/sign-in"):
         return "sign-in"

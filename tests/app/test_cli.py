@@ -39,7 +39,7 @@ def test_migrate_then_check_reports_all_clear(migrated: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Keys: OK (development, active master key dev-1)",
-        "Data map: OK (19 personal-data columns)",
+        "Data map: OK (74 personal-data columns)",
         f"Database: OK (SQLite file {migrated / 'reciprocity.sqlite'})",
         "Migrations: OK",
     ]
@@ -61,6 +61,17 @@ def test_demo_fills_an_empty_database_once(tmp_path: Path) -> None:
     assert first.stdout == (
         "Added demo data:\n  4 pieces of anonymous service feedback\n"
         "  a participant account: sign in at /sign-in/email as jordan@example.org\n"
+        "  24 participant profiles (2 marked safe contact, 2 paused)\n"
+        "  11 of them signed up online and can sign in with their email; "
+        "jordan@example.org sees a filled-in profile\n"
+        "  13 set up on paper, by phone or in person by Priya Sharma, coordinator "
+        "(priya.sharma@northshire.example)\n"
+        "  3 pieces of commissioning work and 3 opportunities (2 open to the public at "
+        "/take-part, 1 archived with the rung of the ladder it reached)\n"
+        "  5 expressions of interest in the housing panel, shortlisted and selected on its "
+        "review board\n"
+        "  2 venues (County Hall with its access features, an online room) and the housing "
+        "panel's first session, with 1 selected person invited\n"
     )
     assert second.stdout == "The database already has data; no demo data added.\n"
 
@@ -96,3 +107,23 @@ def test_every_command_explains_itself() -> None:
 
         assert result.returncode == 0
         assert "Usage: reciprocity " + command in result.stdout
+
+
+def test_retention_dry_run_names_every_rule_and_removes_nothing(migrated: Path) -> None:
+    from app.factory import retention_rules
+
+    dry = run(migrated, "retention", "run", "--dry-run")
+    real = run(migrated, "retention", "run")
+
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines() == [
+        f"Would remove      0  {rule.name} ({rule.period})" for rule in retention_rules()
+    ]
+    assert real.stdout.splitlines()[0].startswith("Removed      0  ")
+
+
+def test_event_reminders_run_and_say_what_they_did(migrated: Path) -> None:
+    result = run(migrated, "events", "remind")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Reminders: 0 emailed, 0 for staff to ring or text.\n"

@@ -437,3 +437,44 @@ async def test_a_permanent_refusal_is_not_retried(db: Any, tmp_path: Path) -> No
     )
     assert report.failed == 1
     assert rows == [{"status": "failed", "attempts": 1, "last_error": "SMTPRecipientsRefused"}]
+
+
+class Crash(BaseException):
+    """A worker dying between the SMTP send and recording it (not an error the code handles)."""
+
+
+async def test_a_worker_killed_between_send_and_mark_delivers_each_message_once_by_id(
+    sealer: Sealer,
+    settings: Settings,
+    smtp_server: CapturingSMTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At-least-once sending with a fixed Message-ID: after the crash and the lease, the message
+    goes again with the same Message-ID, which mail systems treat as one message; it is then
+    marked sent and never sent a third time. No message is lost."""
+    for number in range(3):
+        await queue(sealer, uuid4(), letter(subject=f"Panel {number}"), FROM)
+    settle = mail._settle
+    crashed: list[UUID] = []
+
+    async def crash_once(row_id: UUID, status: Any, values: Any, error: str = "") -> Any:
+        if not crashed:
+            crashed.append(row_id)
+            raise Crash
+        return await settle(row_id, status, values, error)
+
+    monkeypatch.setattr(mail, "_settle", crash_once)
+    with pytest.raises(Crash):
+        await deliver_due(sealer, settings, batch=3)
+    monkeypatch.setattr(mail, "_settle", settle)
+    after_lease = datetime.now(UTC) + mail.LEASE + timedelta(seconds=1)
+
+    await deliver_due(sealer, settings, now=after_lease)
+    await deliver_due(sealer, settings, now=after_lease + timedelta(minutes=5))
+
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    subjects = sorted({message["Subject"] for message in smtp_server.messages})
+    assert subjects == ["Panel 0", "Panel 1", "Panel 2"]
+    assert len(set(ids)) == 3
+    assert len(ids) == 4  # the crashed one went twice, with the same Message-ID
+    assert await OutboxMessage.count().where(OutboxMessage.status == "sent") == 3

@@ -31,7 +31,8 @@ async def test_openapi_documents_the_api_only(client: httpx.AsyncClient) -> None
     assert response.status_code == 200
     document = response.json()
     assert document["info"]["title"] == "Reciprocity API"
-    assert sorted(document["paths"]) == ["/api/v1/feedback", "/api/v1/me", "/api/v1/service"]
+    assert {"/api/v1/feedback", "/api/v1/me", "/api/v1/service"} <= set(document["paths"])
+    assert [path for path in document["paths"] if not path.startswith("/api/v1/")] == []
     assert document["paths"]["/api/v1/feedback"]["post"]["summary"] == (
         "Send anonymous feedback about the service"
     )

@@ -227,29 +227,6 @@ async def test_an_expired_code_does_not_work(
     assert late.status_code == 400
 
 
-async def test_a_paper_code_signs_in_once(running_app: Litestar, client: httpx.AsyncClient) -> None:
-    coordinator = await make_account(running_app, "staff", (Role.coordinator,))
-    await sign_in(running_app, client, coordinator)
-    letter = await post_form(client, "/participants/assisted", {"name": "Pat"})
-    code = re.search(r'<strong class="app-code">([A-Z0-9-]+)</strong>', letter.text)
-    assert code
-    client.cookies.clear()
-
-    first = await post_form(
-        client, "/sign-in/activate", {"code": code.group(1).lower().replace("-", " ")}
-    )
-    client.cookies.clear()
-    again = await post_form(client, "/sign-in/activate", {"code": code.group(1)})
-
-    assert (first.status_code, first.headers["location"]) == (303, "/account")
-    assert again.status_code == 400
-    assert "Enter the code exactly as it is on your letter" in again.text
-    assisted = (
-        await Account.select(Account.assisted_by).where(Account.kind == "participant").first()
-    )
-    assert assisted == {"assisted_by": coordinator}
-
-
 async def test_attempts_are_throttled_across_two_app_instances(
     running_app: Litestar, client: httpx.AsyncClient
 ) -> None:
@@ -347,32 +324,15 @@ async def test_sign_ins_and_failures_are_audited(
         {"email": "nobody@northshire.example", "password": "wrong password!"},
     )
 
-    failures = await AuditEvent.select(AuditEvent.action, AuditEvent.purpose).where(
-        AuditEvent.action == "sign-in-failed"
+    failures = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.purpose)
+        .where(AuditEvent.action == "sign-in-failed")
+        .order_by(AuditEvent.id)  # the log outlives each test: the newest two are this test's
     )
     assert failures[-2:] == [
         {"action": "sign-in-failed", "purpose": "staff password"},
         {"action": "sign-in-failed", "purpose": "staff password"},
     ]
-
-
-async def test_an_expired_paper_code_does_not_work(
-    running_app: Litestar, client: httpx.AsyncClient
-) -> None:
-    coordinator = await make_account(running_app, "staff", (Role.coordinator,))
-    await sign_in(running_app, client, coordinator)
-    letter = await post_form(client, "/participants/assisted", {"name": "Sam"})
-    code = re.search(r'<strong class="app-code">([A-Z0-9-]+)</strong>', letter.text)
-    assert code
-    await SignInToken.update(
-        {SignInToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}, force=True
-    )
-    client.cookies.clear()
-
-    late = await post_form(client, "/sign-in/activate", {"code": code.group(1)})
-
-    assert late.status_code == 400
-    assert "session" not in client.cookies
 
 
 async def test_an_admin_changes_roles_and_disables_staff(

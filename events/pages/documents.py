@@ -1,0 +1,52 @@
+"""Downloads for organisers: the invitation letters to post, and the briefing pack."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from app.auth.access import Rule, roles
+from app.auth.flow import actor_of
+from app.datamap import Role
+from app.sealed import Sealer
+from app.web.pages import attachment
+from events.services import documents, letters
+from events.services.invitations import Sender
+
+AnyRequest = Request[Any, Any, Any]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def team(request: AnyRequest) -> documents.Team:
+    settings = request.app.state.settings
+    return documents.Team(settings.council_name, settings.contact_phone, settings.contact_email)
+
+
+class EventDocuments(Controller):
+    path = "/events/{event:uuid}"
+    include_in_schema = False
+
+    @get("/letters.docx", name="event-letters")
+    async def letters_to_post(
+        self, request: AnyRequest, event: FromPath[UUID], sealer: NamedDependency[Sealer]
+    ) -> Response[bytes]:
+        body, _ = await letters.to_post(
+            sealer, event, actor_of(request), Sender.of(request.app.state), team(request)
+        )
+        return attachment(body, DOCX, "invitation-letters.docx")
+
+    @get("/briefing.docx", name="event-briefing")
+    async def briefing(self, request: AnyRequest, event: FromPath[UUID]) -> Response[bytes]:
+        return attachment(await letters.briefing(event, team(request)), DOCX, "briefing-pack.docx")
+
+
+ROUTES: list[Any] = [EventDocuments]
+ACCESS: dict[str, Rule] = {
+    "event-letters": roles(Role.organiser, Role.coordinator),
+    "event-briefing": roles(Role.organiser, Role.coordinator),
+}
+NAVIGATION: list[Any] = []

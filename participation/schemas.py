@@ -1,1 +1,0 @@
-"""Request and response schemas of the participation domain's JSON API and forms."""

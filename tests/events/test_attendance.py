@@ -1,0 +1,184 @@
+"""Attendance on the day: check in, did not come (no reason, no penalty), hours, and nothing
+recorded before the day of the event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from app.datamap import Role
+from app.errors import Conflict, DomainError, NotFound
+from app.sealed import Sealer
+from events.services import attendance, invitations
+from events.tables import Event, Invitation
+from tests.events.conftest import ORGANISER, SENDER, panel
+from tests.support.auth import csrf_headers, make_account, sign_in
+
+PEOPLE: dict[str, dict[str, Any]] = {
+    "ann": {"email": "ann@example.org"},
+    "bo": {"email": "bo@example.org"},
+    "cy": {"email": "cy@example.org"},
+}
+
+
+async def _setup(sealer: Sealer, *, today: bool = True) -> tuple[UUID, dict[str, UUID]]:
+    """Ann is coming, Bo might come, Cy cannot; a 3-hour event that started an hour ago
+    (or, with ``today=False``, one 20 days ahead)."""
+    setup = await panel(sealer, **PEOPLE)
+    await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+    replies = {"ann": "accepted", "bo": "tentative", "cy": "declined"}
+    found = {}
+    for name, reply in replies.items():
+        await Invitation.update({Invitation.reply: reply}).where(
+            Invitation.subject == setup.people[name]
+        )
+        row = await Invitation.select().where(Invitation.subject == setup.people[name]).first()
+        assert row is not None
+        found[name] = row["id"]
+    if today:
+        start = datetime.now(UTC) - timedelta(minutes=5)
+        await Event.update(
+            {Event.starts_at: start, Event.ends_at: start + timedelta(hours=3)}
+        ).where(Event.id == setup.event)
+    return setup.event, found
+
+
+async def _row(invitation: UUID) -> tuple[Any, ...]:
+    row = await Invitation.select().where(Invitation.id == invitation).first()
+    assert row is not None
+    return row["attended"], row["minutes"], row["checked_in_at"] is not None
+
+
+async def test_roster_check_in_absent_and_hours(sealer: Sealer) -> None:
+    event, people = await _setup(sealer)
+
+    roster = await attendance.roster(event)
+    await attendance.check_in(event, people["ann"], ORGANISER)
+    checked = await _row(people["ann"])
+    await attendance.set_hours(event, people["ann"], 150, ORGANISER)
+    hours = await _row(people["ann"])
+    await attendance.mark_absent(event, people["bo"], ORGANISER)
+
+    assert {r["id"] for r in roster} == {people["ann"], people["bo"]}
+    assert checked == (True, 180, True)
+    assert hours == (True, 150, True)
+    assert await _row(people["bo"]) == (False, None, False)
+    assert {r["id"] for r in await attendance.roster(event)} == {people["ann"], people["bo"]}
+
+
+async def test_checking_in_again_keeps_the_hours_set(sealer: Sealer) -> None:
+    event, people = await _setup(sealer)
+    await attendance.set_hours(event, people["ann"], 60, ORGANISER)
+
+    await attendance.check_in(event, people["ann"], ORGANISER)
+
+    assert await _row(people["ann"]) == (True, 60, True)
+
+
+@pytest.mark.parametrize("minutes", [-1, 1441])
+async def test_hours_out_of_range_are_refused(sealer: Sealer, minutes: int) -> None:
+    event, people = await _setup(sealer)
+
+    with pytest.raises(DomainError) as problem:
+        await attendance.set_hours(event, people["ann"], minutes, ORGANISER)
+
+    assert [e.field for e in problem.value.errors] == ["hours"]
+    assert await _row(people["ann"]) == (None, None, False)
+
+
+async def test_nothing_is_recorded_before_the_day(sealer: Sealer) -> None:
+    event, people = await _setup(sealer, today=False)
+
+    with pytest.raises(Conflict) as problem:
+        await attendance.check_in(event, people["ann"], ORGANISER)
+    with pytest.raises(NotFound):
+        await attendance.check_in(event, UUID(int=5), ORGANISER)
+
+    assert "from the day of the event" in problem.value.message
+    assert await _row(people["ann"]) == (None, None, False)
+
+
+async def _staff(app: Litestar, client: httpx.AsyncClient, role: Role) -> dict[str, str]:
+    account = await make_account(app, "staff", (role,))
+    await sign_in(app, client, account)
+    return await csrf_headers(client)
+
+
+async def test_the_phone_page_checks_people_in(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, people = await _setup(sealer)
+    headers = await _staff(running_app, client, Role.coordinator)
+    base = f"/events/{event}/attendance"
+
+    before = await client.get(base)
+    checked = await client.post(f"{base}/{people['ann']}/check-in", headers=headers)
+    absent = await client.post(f"{base}/{people['bo']}/absent", headers=headers)
+    bad = await client.post(
+        f"{base}/{people['ann']}/hours", data={"hours": "25", "minutes": "x"}, headers=headers
+    )
+    empty = await client.post(f"{base}/{people['ann']}/hours", data={}, headers=headers)
+    good = await client.post(
+        f"{base}/{people['ann']}/hours", data={"hours": "2", "minutes": "30"}, headers=headers
+    )
+    after = await client.get(base)
+
+    assert before.status_code == 200
+    assert before.text.count(">Check in<") == 2
+    assert "Ann" in before.text
+    assert "Bo" in before.text
+    assert "Cy" not in before.text
+    assert (checked.status_code, absent.status_code, good.status_code) == (303, 303, 303)
+    assert bad.status_code == 400
+    assert f'href="#hours-{people["ann"]}"' in bad.text
+    assert f'href="#minutes-{people["ann"]}"' in bad.text
+    assert "Enter the hours as a whole number from 0 to 24" in bad.text
+    assert empty.status_code == 400
+    assert await _row(people["ann"]) == (True, 150, True)
+    assert await _row(people["bo"]) == (False, None, False)
+    assert "Did not come" in after.text
+    assert f'id="hours-{people["ann"]}" name="hours" type="text" inputmode="numeric" value="2"' in (
+        after.text
+    )
+
+
+async def test_the_page_refuses_before_the_day(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, people = await _setup(sealer, today=False)
+    headers = await _staff(running_app, client, Role.organiser)
+
+    shown = await client.get(f"/events/{event}/attendance")
+    early = await client.post(
+        f"/events/{event}/attendance/{people['ann']}/check-in", headers=headers
+    )
+
+    assert shown.status_code == 200
+    assert ">Check in<" not in shown.text
+    assert "You can check people in from the day of the event" in shown.text
+    assert early.status_code == 409
+    assert "You can record attendance from the day of the event" in early.text
+    assert await _row(people["ann"]) == (None, None, False)
+
+
+async def test_participants_and_finance_cannot_record(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, people = await _setup(sealer)
+    for kind, role in (("participant", Role.participant), ("staff", Role.finance)):
+        account = await make_account(running_app, kind, (role,))
+        await sign_in(running_app, client, account)
+        headers = await csrf_headers(client)
+
+        seen = await client.get(f"/events/{event}/attendance")
+        done = await client.post(
+            f"/events/{event}/attendance/{people['ann']}/check-in", headers=headers
+        )
+
+        assert (seen.status_code, done.status_code) == (403, 403)
+    assert await _row(people["ann"]) == (None, None, False)

@@ -34,6 +34,7 @@ import payments.datamap
 import payments.pages
 from app import mail
 from app.api import API_PREFIX, api_router
+from app.auth.flow import CSRF_COOKIE
 from app.auth.wiring import GUARDS, auth_routes, auth_state
 from app.datamap import DataMap
 from app.db import all_tables, build_engine, open_engine
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(site),
         csrf_config=CSRFConfig(
             secret=secret_key,
+            cookie_name=CSRF_COOKIE,
             cookie_secure=settings.uses_https,
             cookie_httponly=True,
             cookie_samesite="strict",

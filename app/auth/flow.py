@@ -23,6 +23,7 @@ from app.web.pages import page
 from app.web.request_context import request_id_of
 
 ATTEMPT_COOKIE = "sign_in_attempt"
+CSRF_COOKIE = "csrftoken"
 ROLE_LABELS: dict[str, str] = {
     Role.coordinator: "Co-production coordinator",
     Role.organiser: "Event organiser",
@@ -83,10 +84,18 @@ async def start_session(
 
 
 async def end_session(request: Request[Any, Any, Any], response: Response[Any]) -> Response[Any]:
-    """End the caller's session on ``response``: forgotten by every worker, cookie cleared, and
-    the browser told to drop its copies (signing out, or after a person deletes their account)."""
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    """End the caller's session on ``response``: forgotten by every worker, cookies expired, and
+    the browser told to drop cached pages and storage (signing out, or after a person deletes
+    their account).
+
+    Cookies are expired with Set-Cookie rather than Clear-Site-Data's "cookies": Chromium may
+    apply that a moment later, after the next page has set a fresh form token, and the person's
+    next form then fails as "expired".
+    """
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     await request.app.state.sessions.end(response, current_user(request).session_id)
+    response.delete_cookie(ATTEMPT_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 

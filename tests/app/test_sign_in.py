@@ -172,6 +172,25 @@ async def test_participant_signs_in_with_the_emailed_code(
     assert "With a code we email to jo@example.org" in (await client.get("/account")).text
 
 
+async def test_signing_out_expires_every_cookie_in_the_same_response(
+    running_app: Litestar, client: httpx.AsyncClient
+) -> None:
+    account = await make_account(running_app, "participant", (Role.participant,))
+    await sign_in(running_app, client, account)
+
+    signed_out = await post_form(client, "/sign-out", {}, page="/account")
+
+    expired = {
+        cookie.split("=", 1)[0]: cookie
+        for cookie in signed_out.headers.get_list("set-cookie")
+        if "max-age=0" in cookie.lower() or "expires=thu, 01 jan 1970" in cookie.lower()
+    }
+    assert signed_out.status_code == 200
+    assert {"session", "csrftoken", "sign_in_attempt"} <= set(expired)
+    assert signed_out.headers["clear-site-data"] == '"cache", "storage"'
+    assert (await client.get("/api/v1/me")).status_code == 401
+
+
 async def test_an_unknown_email_gets_the_same_answer_and_no_email(
     running_app: Litestar, client: httpx.AsyncClient
 ) -> None:

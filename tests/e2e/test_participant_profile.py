@@ -46,14 +46,6 @@ def participant_sign_in(page: Page, mailbox: CapturingSMTPServer, email: str) ->
     expect(page.locator("h1")).to_have_text("Your profile")
 
 
-def wait_for_cookies_to_clear(page: Page) -> None:
-    """Sign-out sends Clear-Site-Data, which Chromium applies a moment later. A form loaded in
-    between would lose its CSRF cookie, so wait (up to 5 s) until the cookies are gone."""
-    deadline = time.monotonic() + 5
-    while page.context.cookies() and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 def change(page: Page, card: str) -> None:
     """Follow a card's Change link on the profile page (its hidden text names the card)."""
     page.get_by_role("link", name=f"Change {card}", exact=True).click()
@@ -146,7 +138,6 @@ def test_participant_withdraws_and_their_details_are_deleted(
     open_menu_on_a_phone(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("h1")).to_have_text("You have signed out")
-    wait_for_cookies_to_clear(page)
 
     participant_sign_in(page, mailbox, participant)
     page.get_by_role("link", name="What you have agreed to").click()

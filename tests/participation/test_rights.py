@@ -28,6 +28,7 @@ from participation.tables import (
     Reviewer,
     Score,
 )
+from payments.tables import BenefitDeclaration, LedgerEntry, Payee, PaymentChoice
 from tests.participation.conftest import COORDINATOR, new_profile
 from tests.participation.recruiting import published
 from tests.support.canaries import canary
@@ -47,6 +48,9 @@ async def seed_everywhere(sealer: Sealer, label: str, phone: str) -> dict[str, s
         "answer": canary(f"{label}-answer"),
         "note": canary(f"{label}-note"),
         "comment": canary(f"{label}-comment"),
+        "benefits": canary(f"{label}-benefits"),
+        "facts": canary(f"{label}-facts"),
+        "account_name": canary(f"{label}-account-name"),
     }
     profile = new_profile(
         values["name"],
@@ -73,6 +77,7 @@ async def seed_everywhere(sealer: Sealer, label: str, phone: str) -> dict[str, s
     await ErasureRecord.insert(ErasureRecord(subject=subject, requested_by="staff", actor="x"))
     await _recruitment(sealer, subject, values)
     await _events(subject)
+    await _payments(sealer, subject, values)
     return values | {"id": str(subject), "phone": phone}
 
 
@@ -90,6 +95,33 @@ async def _events(subject: UUID) -> None:
     )
     await FollowUp.insert(
         FollowUp(id=uuid4(), event=event, subject=subject, preferred_time="Friday morning")
+    )
+
+
+async def _payments(sealer: Sealer, subject: UUID, values: dict[str, str]) -> None:
+    """Benefits they declared, how they chose to be paid, their bank details and a fee."""
+    declaration, choice, payee = uuid4(), uuid4(), uuid4()
+    benefits = await sealer.seal(
+        BenefitDeclaration, declaration, subject, {"benefits": values["benefits"]}
+    )
+    await BenefitDeclaration.insert(BenefitDeclaration(id=declaration, subject=subject, **benefits))
+    facts = await sealer.seal(PaymentChoice, choice, subject, {"facts": values["facts"]})
+    await PaymentChoice.insert(
+        PaymentChoice(id=choice, subject=subject, opportunity=uuid4(), choice="full", **facts)
+    )
+    bank = await sealer.seal(
+        Payee,
+        payee,
+        subject,
+        {
+            "account_name": values["account_name"],
+            "sort_code": "108800",
+            "account_number": "00012345",
+        },
+    )
+    await Payee.insert(Payee(id=payee, subject=subject, reference=payee.hex[:12], **bank))
+    await LedgerEntry.insert(
+        LedgerEntry(id=uuid4(), subject=subject, kind="fee", amount_pence=2500, proposed_by=uuid4())
     )
 
 

@@ -1,4 +1,0 @@
-"""Use cases of the payments domain: typed async functions, one use case = one transaction.
-
-Other domains call this module, never this domain's tables.
-"""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import click
@@ -20,12 +21,15 @@ from app.cli_keys import data_map_command, keys, sealer_for
 from app.cli_outbox import outbox
 from app.cli_users import users
 from app.db import is_ready, with_database
+from app.keyring import load_keyring
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
 from app.migrations import model_drift, schema_drift
 from app.retention import RetentionRun, run_rules
 from app.sealed import Sealer
 from app.settings import Settings
+from app.vault import Vault
+from app.worker import run_forever, run_once
 from events import demo as events_demo
 from participation import demo as participation_demo
 from participation import demo_recruitment
@@ -181,22 +185,33 @@ def retention_run(settings: Settings, dry_run: bool) -> None:
         click.echo(f"{verb} {count:>6}  {rule.name} ({rule.period})")
 
 
-@main.group("events")
-def events_group() -> None:
-    """Jobs for events: reminders before each event."""
-
-
-@events_group.command("remind")
+@main.command()
+@click.option("--once", is_flag=True, help="Run every job once, say what each did, then stop.")
 @click.pass_obj
-def remind(settings: Settings) -> None:
-    """Send every reminder that is due (run every 15 minutes; safe on several machines)."""
-    from app.factory import data_map  # noqa: PLC0415 - composition root
-    from events.services import invitations, reminders  # noqa: PLC0415 - idem
+def worker(settings: Settings, once: bool) -> None:
+    """Run the background jobs: send queued email (every RECIPROCITY_OUTBOX_POLL_S seconds),
+    reminders before events (every 15 minutes) and retention (daily).
 
-    sender = invitations.Sender(settings.mail_from, settings.public_url, load_secret_key(settings))
-    sealer = sealer_for(settings, data_map())
-    done = with_database(settings, lambda: reminders.send_due(sealer, sender))
-    click.echo(f"Reminders: {done.emailed} emailed, {done.to_tell} for staff to ring or text.")
+    At scale, set RECIPROCITY_OUTBOX_POLL_S=0 on the web servers and run this as its own
+    service; several may run at once. Or run it with --once from a scheduled task.
+    """
+    from app.factory import background_jobs, data_map  # noqa: PLC0415 - composition root
+
+    keyring, datamap = load_keyring(settings), data_map()
+    jobs = background_jobs(
+        settings,
+        lambda: Sealer(Vault(keyring), datamap, settings.blind_index_population),
+        load_secret_key(settings),
+    )
+    if once:
+        for job in jobs:
+            said = with_database(settings, partial(run_once, job))
+            click.echo(f"{job.name}: {said or 'nothing to do'}")
+        return
+    try:
+        with_database(settings, lambda: run_forever(jobs))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
 
 
 @main.command()

@@ -6,8 +6,6 @@ email together with the change it reports, and these commands send them.
 
 from __future__ import annotations
 
-import asyncio
-
 import click
 
 from app import mail
@@ -30,51 +28,22 @@ def outbox() -> None:
     """Send queued emails and see how many are waiting.
 
     Emails go through the mail server set in RECIPROCITY_SMTP_HOST and RECIPROCITY_SMTP_PORT.
-    Run 'reciprocity outbox deliver --loop 30' as a service next to the web server, or
-    'reciprocity outbox deliver' from a scheduled task every minute.
+    The web server sends them every RECIPROCITY_OUTBOX_POLL_S seconds; at scale, set that to 0
+    and run 'reciprocity worker' as its own service. 'deliver' sends what is due once, now.
     """
 
 
 @outbox.command()
-@click.option(
-    "--loop",
-    "every",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Keep running and deliver every SECONDS seconds. Without it: deliver once, then stop.",
-)
 @click.pass_obj
-def deliver(settings: Settings, every: int | None) -> None:
-    """Send every email that is due. Safe to run in several places at once.
+def deliver(settings: Settings) -> None:
+    """Send every email that is due, once. Safe to run in several places at once.
 
     An email that cannot be sent is tried again after 1, 2, 4 ... minutes and marked failed
-    after the last try. Stop a loop with Ctrl+C.
+    after the last try.
     """
     sealer = _sealer(settings)
-    try:
-        with_database(settings, lambda: _deliver(sealer, settings, every))
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-
-
-async def _deliver(sealer: Sealer, settings: Settings, every: int | None) -> None:
-    while True:
-        report = await mail.deliver_due(sealer, settings)
-        if every is None or report != mail.DeliveryReport():
-            click.echo(_summary(report))
-        if every is None:
-            return
-        await asyncio.sleep(every)
-
-
-def _summary(report: mail.DeliveryReport) -> str:
-    if report == mail.DeliveryReport():
-        return "No emails were due."
-    return (
-        f"Sent {report.sent}; will try again later {report.retrying}; "
-        f"failed {report.failed}; not sent because the person was erased {report.dropped}."
-    )
+    report = with_database(settings, lambda: mail.deliver_due(sealer, settings))
+    click.echo(report.summary())
 
 
 @outbox.command()

@@ -7,8 +7,9 @@ import contracts in ``pyproject.toml``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -25,6 +26,9 @@ from litestar.static_files import create_static_files_router
 import events.api
 import events.datamap
 import events.pages
+import events.services.invitations
+import events.services.reminders
+import events.services.retention
 import participation.api
 import participation.datamap
 import participation.pages
@@ -32,7 +36,7 @@ import participation.services.retention
 import payments.api
 import payments.datamap
 import payments.pages
-from app import mail
+from app import mail, worker
 from app.api import API_PREFIX, api_router
 from app.auth.flow import CSRF_COOKIE
 from app.auth.wiring import GUARDS, auth_routes, auth_state
@@ -43,7 +47,7 @@ from app.health import HEALTH_HANDLERS
 from app.kernel_datamap import account_maps, kernel_maps
 from app.keyring import load_keyring
 from app.keys import ConfigurationError, load_secret_key
-from app.retention import KERNEL_RETENTION, RetentionRule
+from app.retention import KERNEL_RETENTION, RetentionRule, RetentionRun, run_rules
 from app.sealed import Sealer
 from app.settings import PROJECT_ROOT, Settings
 from app.vault import Vault
@@ -64,7 +68,11 @@ def data_map() -> DataMap:
 
 def retention_rules() -> tuple[RetentionRule, ...]:
     """The kernel's retention rules, then each domain's, in dependency order."""
-    return (*KERNEL_RETENTION, *participation.services.retention.RETENTION)
+    return (
+        *KERNEL_RETENTION,
+        *participation.services.retention.RETENTION,
+        *events.services.retention.RETENTION,
+    )
 
 
 def check_data_map(datamap: DataMap) -> None:
@@ -101,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router(_domain_attr("api", "ROUTES")),
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        lifespan=[_database_lifespan(settings), _outbox_lifespan(settings)],
+        lifespan=[_database_lifespan(settings), _worker_lifespan(settings)],
         state=State(
             {
                 "settings": settings,
@@ -164,25 +172,55 @@ def _database_lifespan(settings: Settings) -> Any:
     return lifespan
 
 
-def _outbox_lifespan(settings: Settings) -> Any:
-    """Each worker sends waiting emails in the background (claims stop two sending one)."""
+def _worker_lifespan(settings: Settings) -> Any:
+    """On the embedded default each web process runs the background jobs too (claims stop two
+    processes sending one email or reminder); RECIPROCITY_OUTBOX_POLL_S=0 leaves them to
+    ``reciprocity worker``."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.outbox_poll_s <= 0:
             yield
             return
-        sender = asyncio.create_task(
-            mail.deliver_forever(lambda: provide_sealer(app.state), settings)
-        )
+        jobs = background_jobs(settings, lambda: provide_sealer(app.state), app.state.secret_key)
+        runner = asyncio.create_task(worker.run_forever(jobs))
         try:
             yield
         finally:
-            sender.cancel()
+            runner.cancel()
             with suppress(asyncio.CancelledError):
-                await sender
+                await runner
 
     return lifespan
+
+
+def background_jobs(
+    settings: Settings, make_sealer: Callable[[], Sealer], secret_key: str
+) -> list[worker.Job]:
+    """Every background job with its schedule. Each run gets a fresh sealer, so no data key
+    outlives a run. A job says "" when it found nothing to do."""
+    sender = events.services.invitations.Sender(settings.mail_from, settings.public_url, secret_key)
+
+    async def send_email() -> str:
+        report = await mail.deliver_due(make_sealer(), settings)
+        return "" if report == mail.DeliveryReport() else report.summary()
+
+    async def send_reminders() -> str:
+        done = await events.services.reminders.send_due(make_sealer(), sender)
+        if not (done.emailed or done.to_tell):
+            return ""
+        return f"{done.emailed} reminders emailed, {done.to_tell} for staff to ring or text"
+
+    async def apply_retention() -> str:
+        run = RetentionRun(datetime.now(UTC), False, make_sealer(), settings)
+        removed = sum(count for _, count in await run_rules(retention_rules(), run))
+        return f"{removed} records past their retention period removed" if removed else ""
+
+    return [
+        worker.Job("email", settings.outbox_poll_s or 10.0, send_email),
+        worker.Job("reminders", 15 * 60, send_reminders),
+        worker.Job("retention", 24 * 60 * 60, apply_retention),
+    ]
 
 
 def _openapi_config(settings: Settings) -> OpenAPIConfig:

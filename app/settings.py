@@ -122,8 +122,8 @@ class Settings(BaseSettings):
     it); empty = use the connecting address."""
 
     outbox_poll_s: float = 10.0
-    """How often each worker sends waiting emails; 0 turns that off (run `reciprocity outbox
-    deliver --loop` as its own service instead)."""
+    """How often each web process sends waiting emails (and runs reminders and retention on
+    their own schedules); 0 turns that off: run `reciprocity worker` as its own service."""
 
     log_level: str = "INFO"
     """Python log level for the service's own logs."""

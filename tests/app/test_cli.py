@@ -122,8 +122,12 @@ def test_retention_dry_run_names_every_rule_and_removes_nothing(migrated: Path) 
     assert real.stdout.splitlines()[0].startswith("Removed      0  ")
 
 
-def test_event_reminders_run_and_say_what_they_did(migrated: Path) -> None:
-    result = run(migrated, "events", "remind")
+def test_the_worker_runs_every_job_once_and_says_what_each_did(migrated: Path) -> None:
+    result = run(migrated, "worker", "--once")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Reminders: 0 emailed, 0 for staff to ring or text.\n"
+    assert result.stdout.splitlines() == [
+        "email: nothing to do",
+        "reminders: nothing to do",
+        "retention: nothing to do",
+    ]

@@ -10,7 +10,6 @@ safe-contact person never names the programme, and every fetch is audited as a v
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 from app import audit
@@ -78,33 +77,33 @@ async def feed_for(sealer: Sealer, secret_key: str, token: str, sender: Sender) 
     await audit.record(
         actor, audit.Action.view, subject=subject, field_group="events", purpose="calendar feed"
     )
-    attendee = ics.Attendee(
+    person = ics.Attendee(
         email=route.email.reveal() if route.email else "",
         name=route.name.reveal() if route.name else "",
         discreet=route.safe_contact,
     )
-    return ics.feed(await _events_of(subject), sender.organiser, attendee)
+    return ics.feed(await _events_of(subject), sender.organiser, person)
 
 
-async def _events_of(subject: UUID) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """The person's events still in their calendar, with venues, earliest first (3 queries)."""
-    invited = await Invitation.select(Invitation.event).where(
+async def _events_of(subject: UUID) -> list[ics.FeedEntry]:
+    """The person's events still in their calendar, with venues and their reply to each,
+    earliest first (3 queries)."""
+    invited = await Invitation.select(Invitation.event, Invitation.reply).where(
         (Invitation.subject == subject) & Invitation.reply.is_in(list(IN_FEED))
     )
     if not invited:
         return []
-    events = (
-        await Event.select()
-        .where(Event.id.is_in([row["event"] for row in invited]))
-        .order_by(Event.starts_at)
-    )
+    replies = {row["event"]: row["reply"] for row in invited}
+    events = await Event.select().where(Event.id.is_in(list(replies))).order_by(Event.starts_at)
     venue_ids = list({row["venue"] for row in events if row["venue"] is not None})
     venues = (
         {row["id"]: row for row in await Venue.select().where(Venue.id.is_in(venue_ids))}
         if venue_ids
         else {}
     )
-    return [(dict(row), venues.get(row["venue"])) for row in events]
+    return [
+        ics.FeedEntry(dict(row), venues.get(row["venue"]), replies[row["id"]]) for row in events
+    ]
 
 
 async def _revoke_all(subject: UUID) -> None:

@@ -5,16 +5,24 @@ One UID per event for its whole life; SEQUENCE from the event row, which goes up
 people must hear about; times in Europe/London with the VTIMEZONE included; ORGANIZER is the
 co-production team, ATTENDEE the person (RSVP=TRUE); LOCATION carries the venue's access notes
 and DESCRIPTION repeats everything, with the join link, for calendars that show little.
+
+Every piece of text is written by ``icalendar``'s own serializer; this module only joins whole
+content lines. What is the same for everyone (the VEVENT of an event as it stands, the
+VTIMEZONE, the calendar's header) is serialized once and kept in small in-process caches; what
+is personal (DTSTAMP and the ATTENDEE line with that event's reply) is written per document and
+spliced in after ``BEGIN:VEVENT``. RFC 5545 lets a component's properties come in any order, so
+the joined text is the same calendar as one built whole (the tests and the benchmark check it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, vCalAddress
+from icalendar import Alarm, Calendar, Timezone, vCalAddress
 from icalendar import Event as VEvent
 from icalendar.enums import STATUS
 
@@ -24,6 +32,12 @@ LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Reciprocity//Co-production events//EN"
 DISCREET_TITLE = "Meeting"
 """What a safe-contact person's calendar shows: nothing that names the programme."""
+
+CACHED_EVENTS = 4096
+"""VEVENT texts kept per process (about 2 KB each with their keys): a few people's feeds."""
+
+BEGIN_EVENT = b"BEGIN:VEVENT\r\n"
+END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -35,17 +49,31 @@ class Organiser:
 
 @dataclass(frozen=True)
 class Attendee:
+    """The person a document is for. ``email`` may be empty: see ``_attendee_line``."""
+
     email: str
     name: str
     reply: str = "invited"
     discreet: bool = False
 
 
+class FeedEntry(NamedTuple):
+    """One event in a person's feed, with its venue and that person's reply to it."""
+
+    event: dict[str, Any]
+    venue: dict[str, Any] | None
+    reply: str
+
+
 PARTSTAT = {
     "accepted": "ACCEPTED",
     "tentative": "TENTATIVE",
     "declined": "DECLINED",
+    "waiting": "TENTATIVE",
 }
+"""A reply as RFC 5545 PARTSTAT; anything else (not replied yet) is NEEDS-ACTION. Someone on
+the waiting list said yes but has no place yet: TENTATIVE, so their calendar does not show a
+confirmed meeting, nor ask them to reply again."""
 
 
 def invitation(
@@ -57,69 +85,178 @@ def invitation(
     method: str = "REQUEST",
 ) -> bytes:
     """One event for one person: REQUEST (new or changed) or CANCEL."""
-    calendar = _calendar(method)
-    calendar.add_component(_event(event, venue, organiser, attendee, method))
-    return _finish(calendar, [event])
+    cancelled = _cancelled(event, method)
+    personal = _stamp_line(datetime.now(UTC)) + _attendee_line(
+        attendee.email, attendee.name, attendee.reply, rsvp=not cancelled
+    )
+    text = _event_text(_key(event, venue, organiser, attendee.discreet, method == "CANCEL"))
+    return b"".join(
+        (
+            _head(method, None),
+            _zone(*_years([event])),
+            _with_lines(text, personal),
+            END_CALENDAR,
+        )
+    )
 
 
-def feed(
-    events: list[tuple[dict[str, Any], dict[str, Any] | None]],
-    organiser: Organiser,
-    attendee: Attendee,
-) -> bytes:
-    """A person's subscribable feed: every event they are invited to (PUBLISH, no ATTENDEE
-    replies expected; cancelled ones stay, marked CANCELLED, so calendars drop them)."""
-    calendar = _calendar("PUBLISH")
-    calendar.add("X-WR-CALNAME", "Taking part" if attendee.discreet else "Co-production events")
-    for event, venue in events:
-        calendar.add_component(_event(event, venue, organiser, attendee, "PUBLISH"))
-    return _finish(calendar, [event for event, _ in events])
+def feed(entries: list[FeedEntry], organiser: Organiser, attendee: Attendee) -> bytes:
+    """A person's subscribable feed: every event they are invited to (PUBLISH, no replies
+    expected; cancelled ones stay, marked CANCELLED, so calendars drop them). Each event's
+    ATTENDEE carries that event's reply; ``attendee.reply`` is not used."""
+    name = "Taking part" if attendee.discreet else "Co-production events"
+    stamp = _stamp_line(datetime.now(UTC))
+    personal: dict[str, bytes] = {}  # per reply; at most four lines, made once each
+    parts = [_head("PUBLISH", name)]
+    if entries:
+        parts.append(_zone(*_years([entry.event for entry in entries])))
+    for event, venue, reply in entries:
+        if reply not in personal:
+            line = _attendee_line(attendee.email, attendee.name, reply, rsvp=False)
+            personal[reply] = stamp + line
+        text = _event_text(_key(event, venue, organiser, attendee.discreet, False))
+        parts.append(_with_lines(text, personal[reply]))
+    parts.append(END_CALENDAR)
+    return b"".join(parts)
 
 
 def uid(event_id: Any, organiser: Organiser) -> str:
     return f"{event_id}@{organiser.uid_domain}"
 
 
-def _calendar(method: str) -> Calendar:
-    calendar = Calendar.new(method=method, prodid=PRODID)
-    calendar.pop("UID", None)  # a VCALENDAR UID (RFC 7986) is not wanted in iTIP messages
-    return calendar
+def _cancelled(event: dict[str, Any], method: str) -> bool:
+    return method == "CANCEL" or event["status"] == "cancelled"
 
 
-def _event(
+def _with_lines(text: bytes, lines: bytes) -> bytes:
+    """The cached VEVENT with the personal lines first, right after ``BEGIN:VEVENT``."""
+    return BEGIN_EVENT + lines + text[len(BEGIN_EVENT) :]
+
+
+# --- What everyone shares, serialized once -------------------------------------------------------
+
+
+class _EventKey(NamedTuple):
+    """Everything that reaches a VEVENT's shared text: the whole event and venue rows (not just
+    the id and SEQUENCE: a new description or new directions at the venue keep the SEQUENCE but
+    change the words), the organiser, discreet mode, and whether it is a cancellation."""
+
+    event: tuple[tuple[str, Any], ...]
+    venue: tuple[tuple[str, Any], ...] | None
+    organiser: Organiser
+    discreet: bool
+    cancel: bool
+
+
+def _key(
     event: dict[str, Any],
     venue: dict[str, Any] | None,
     organiser: Organiser,
-    attendee: Attendee,
-    method: str,
-) -> VEvent:
-    cancelled = method == "CANCEL" or event["status"] == "cancelled"
+    discreet: bool,
+    cancel: bool,
+) -> _EventKey:
+    return _EventKey(
+        tuple(sorted(event.items())),
+        tuple(sorted(venue.items())) if venue is not None else None,
+        organiser,
+        discreet,
+        cancel,
+    )
+
+
+@lru_cache(maxsize=CACHED_EVENTS)
+def _event_text(key: _EventKey) -> bytes:
+    """The VEVENT without DTSTAMP and ATTENDEE, which differ per document."""
+    event, venue = dict(key.event), dict(key.venue) if key.venue is not None else None
+    cancelled = key.cancel or event["status"] == "cancelled"
     component = VEvent.new(
-        uid=uid(event["id"], organiser),
+        uid=uid(event["id"], key.organiser),
         sequence=event["sequence"],
-        stamp=datetime.now(UTC),
         start=_london(event["starts_at"]),
         end=_london(event["ends_at"]),
-        summary=DISCREET_TITLE if attendee.discreet else event["title"],
-        description=describe(event, venue, discreet=attendee.discreet),
+        summary=DISCREET_TITLE if key.discreet else event["title"],
+        description=describe(event, venue, discreet=key.discreet),
         location=where(event, venue),
-        organizer=vCalAddress.new(organiser.email, cn=organiser.name, role="CHAIR"),
-        attendees=[
-            vCalAddress.new(
-                attendee.email,
-                cn=attendee.name,
-                role="REQ-PARTICIPANT",
-                partstat=PARTSTAT.get(attendee.reply, "NEEDS-ACTION"),
-                rsvp=not cancelled and method != "PUBLISH",
-                cutype="INDIVIDUAL",
-            )
-        ],
+        organizer=vCalAddress.new(key.organiser.email, cn=key.organiser.name, role="CHAIR"),
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         url=event["join_link"] or None,
     )
+    component.pop("DTSTAMP")  # Event.new stamps it; ours is written per document
     if not cancelled:
         component.add_component(_alarm(event))
-    return component
+    text: bytes = component.to_ical()
+    return text
+
+
+@lru_cache(maxsize=8)
+def _head(method: str, name: str | None) -> bytes:
+    """``BEGIN:VCALENDAR`` and the calendar's properties."""
+    calendar = Calendar.new(method=method, prodid=PRODID)
+    calendar.pop("UID", None)  # a VCALENDAR UID (RFC 7986) is not wanted in iTIP messages
+    if name is not None:
+        calendar.add("X-WR-CALNAME", name)
+    text: bytes = calendar.to_ical()
+    return text[: -len(END_CALENDAR)]
+
+
+@lru_cache(maxsize=32)
+def _zone(first_year: int, last_year: int) -> bytes:
+    """Europe/London's VTIMEZONE, from a year before the first event to a year after the last."""
+    zone = Timezone.from_tzid(
+        "Europe/London", first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
+    )
+    text: bytes = zone.to_ical()
+    return text
+
+
+def _years(events: list[dict[str, Any]]) -> tuple[int, int]:
+    first = min(e["starts_at"] for e in events)
+    last = max(e["ends_at"] for e in events)
+    return first.year - 1, last.year + 1
+
+
+# --- What is personal, written per document ------------------------------------------------------
+
+
+def _stamp_line(now: datetime) -> bytes:
+    holder = VEvent()
+    holder.add("DTSTAMP", now)
+    return _lines_of(holder)
+
+
+def _attendee_line(email: str, name: str, reply: str, *, rsvp: bool) -> bytes:
+    """The ATTENDEE line, or nothing for a person without an email address.
+
+    RFC 5545 makes ATTENDEE optional and its value a calendar address (a URI), and offers no
+    name-only form: a bare ``mailto:`` names no mailbox, and inventing another URI (a ``urn``
+    with the person's id) would put an identifier in a feed that calendar apps share about.
+    So a person we cannot address is simply not listed; their events are still all there.
+    Never cached beyond one document: it holds the person's name and address.
+    """
+    if not email:
+        return b""
+    holder = VEvent()
+    holder.add(
+        "ATTENDEE",
+        vCalAddress.new(
+            email,
+            cn=name,
+            role="REQ-PARTICIPANT",
+            partstat=PARTSTAT.get(reply, "NEEDS-ACTION"),
+            rsvp=rsvp,
+            cutype="INDIVIDUAL",
+        ),
+    )
+    return _lines_of(holder)
+
+
+def _lines_of(holder: VEvent) -> bytes:
+    """A VEVENT's property lines, as icalendar writes (and folds) them, without BEGIN and END."""
+    lines = holder.content_lines()[1:-2]  # BEGIN:VEVENT ... END:VEVENT, ""
+    return b"".join(line.to_ical() + b"\r\n" for line in lines)
+
+
+# --- Words --------------------------------------------------------------------------------------
 
 
 def _alarm(event: dict[str, Any]) -> Alarm:
@@ -172,14 +309,3 @@ def when(moment: datetime) -> str:
 
 def _london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
-
-
-def _finish(calendar: Calendar, events: list[dict[str, Any]]) -> bytes:
-    if events:
-        first = min(e["starts_at"] for e in events)
-        last = max(e["ends_at"] for e in events)
-        calendar.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
-        )
-    payload: bytes = calendar.to_ical()
-    return payload

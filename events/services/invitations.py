@@ -26,6 +26,9 @@ from events.tables import Invitation
 from participation.services import contact, selection
 
 OPEN_REPLIES = ("invited", "accepted", "tentative", "waiting")
+BATCH = 50
+"""Invitations per transaction: one commit (an fsync on SQLite) for fifty people, not one each,
+while holding the write lock only briefly."""
 
 
 @dataclass(frozen=True)
@@ -91,49 +94,103 @@ async def invite(
     sealer: Sealer, event: UUID, subjects: list[UUID], actor: audit.Actor, sender: Sender
 ) -> Invited:
     """Invite these people; anyone already invited, or no longer agreeing to contact, is
-    skipped. Each invitation and its email commit together."""
+    skipped. Each invitation commits together with its email and audit row, ``BATCH`` people
+    to a transaction: a failure rolls back whole people, never half of one."""
     row, venue = await scheduling.get(event)
     _still_ahead(row)
-    allowed = set(await contact.contactable(subjects))
+    wanted = list(dict.fromkeys(subjects))
+    allowed = set(await contact.contactable(wanted))
+    already = await _invited_already(event, wanted)
+    fresh = [subject for subject in wanted if subject in allowed and subject not in already]
+    routes = await contact.routes_for(sealer, fresh, actor)
     telling = _Telling(sealer, row, venue, actor, sender)
-    result = Invited()
-    for subject in dict.fromkeys(subjects):
-        if subject not in allowed or not await _new_invitation(telling, subject, result):
-            result.skipped += 1
+    result = Invited(skipped=len(wanted) - len(routes))
+    people = [routes[subject] for subject in fresh if subject in routes]
+    for start in range(0, len(people), BATCH):
+        await _invite_batch(telling, people[start : start + BATCH], result)
     return result
 
 
-async def _new_invitation(telling: _Telling, subject: UUID, result: Invited) -> bool:
-    """One invitation and its message; False when they were already invited."""
-    row = telling.row
-    invitation = uuid4()
+async def _invited_already(event: UUID, subjects: list[UUID]) -> set[UUID]:
+    if not subjects:
+        return set()
+    rows = await Invitation.select(Invitation.subject).where(Invitation.event == event)
+    return {row["subject"] for row in rows}
+
+
+@dataclass(frozen=True)
+class _New:
+    """One invitation ready to write: its row and, when email is their route, the email."""
+
+    invitation: Invitation
+    email: mail.Email | None
+
+
+async def _invite_batch(telling: _Telling, routes: list[contact.Route], result: Invited) -> None:
+    """Write a batch in one transaction. If someone else invited one of them meanwhile (the
+    unique ``once`` refuses the batch), write them one by one, skipping that person."""
+    batch = [_new_invitation(telling, route) for route in routes]
     try:
         async with transaction():
-            await Invitation.insert(
-                Invitation(
-                    id=invitation, event=row["id"], subject=subject, once=f"{row['id']}:{subject}"
-                )
-            )
-            emailed = await _tell(telling, invitation, subject)
-            if emailed:
-                await Invitation.update({Invitation.told_at: datetime.now(UTC)}).where(
-                    Invitation.id == invitation
-                )
-            await audit.record(
-                telling.actor,
-                audit.Action.change,
-                subject=subject,
-                field_group="events",
-                purpose="invite",
-            )
+            await _write(telling, batch)
     except Exception as error:
-        if is_duplicate(error):
-            return False
-        raise
-    result.invited += 1
-    result.emailed += int(emailed)
-    result.to_tell += int(not emailed)
-    return True
+        if not is_duplicate(error):
+            raise
+        for new in batch:
+            await _write_alone(telling, new, result)
+        return
+    _count(result, batch)
+
+
+async def _write_alone(telling: _Telling, new: _New, result: Invited) -> None:
+    try:
+        async with transaction():
+            await _write(telling, [new])
+    except Exception as error:
+        if not is_duplicate(error):
+            raise
+        result.skipped += 1
+        return
+    _count(result, [new])
+
+
+async def _write(telling: _Telling, batch: list[_New]) -> None:
+    """The invitation rows, then each email and audit row, inside the caller's transaction."""
+    await Invitation.insert(*(new.invitation for new in batch))
+    for new in batch:
+        subject = new.invitation.subject
+        if new.email is not None:
+            await mail.queue(telling.sealer, subject, new.email, telling.sender.mail_from)
+        await audit.record(
+            telling.actor,
+            audit.Action.change,
+            subject=subject,
+            field_group="events",
+            purpose="invite",
+        )
+
+
+def _count(result: Invited, batch: list[_New]) -> None:
+    emailed = sum(new.email is not None for new in batch)
+    result.invited += len(batch)
+    result.emailed += emailed
+    result.to_tell += len(batch) - emailed
+
+
+def _new_invitation(telling: _Telling, route: contact.Route) -> _New:
+    """The invitation row and its email (None when a letter or a call is needed instead)."""
+    row, invitation = telling.row, uuid4()
+    email = _email(telling, invitation, route)
+    return _New(
+        Invitation(
+            id=invitation,
+            event=row["id"],
+            subject=route.subject,
+            once=f"{row['id']}:{route.subject}",
+            told_at=datetime.now(UTC) if email is not None else None,
+        ),
+        email,
+    )
 
 
 async def reply(
@@ -249,25 +306,40 @@ async def _tell(
     method: str = "REQUEST",
     reply: str = "invited",
 ) -> bool:
-    """Email the invitation (with its calendar part) when email is their route; False when a
-    letter or a call is needed instead."""
+    """Email about the invitation (with its calendar part) when email is their route; False
+    when a letter or a call is needed instead."""
     route = await contact.route_for(telling.sealer, subject, telling.actor)
-    if route.route != "email" or route.email is None:
+    email = _email(telling, invitation, route, method=method, reply=reply)
+    if email is None:
         return False
+    await mail.queue(telling.sealer, subject, email, telling.sender.mail_from)
+    return True
+
+
+def _email(
+    telling: _Telling,
+    invitation: UUID,
+    route: contact.Route,
+    *,
+    method: str = "REQUEST",
+    reply: str = "invited",
+) -> mail.Email | None:
+    """The email with its calendar part, checked by the contact rules; None unless email is
+    their route."""
+    if route.route != "email" or route.email is None:
+        return None
     name = route.name.reveal() if route.name else ""
     attendee = ics.Attendee(route.email.reveal(), name, reply, discreet=route.safe_contact)
     row, organiser = telling.row, telling.sender.organiser
     calendar = ics.invitation(row, telling.venue, organiser, attendee, method=method)
     text = _body(telling, invitation, attendee, method)
     contact.check_discreet(route, text, (row["title"],) if route.safe_contact else ())
-    email = mail.Email(
+    return mail.Email(
         to=attendee.email,
         subject=_subject_line(row, method, attendee.discreet),
         text=text,
         calendar=mail.CalendarPart(content=calendar, method=method),
     )
-    await mail.queue(telling.sealer, subject, email, telling.sender.mail_from)
-    return True
 
 
 def _subject_line(row: dict[str, Any], method: str, discreet: bool) -> str:

@@ -20,7 +20,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from app import mail
+from app import mail, mail_message
 from app.db import transaction
 from app.factory import data_map
 from app.keyring import new_keyring_json, parse_keyring
@@ -478,3 +478,76 @@ async def test_a_worker_killed_between_send_and_mark_delivers_each_message_once_
     assert len(set(ids)) == 3
     assert len(ids) == 4  # the crashed one went twice, with the same Message-ID
     assert await OutboxMessage.count().where(OutboxMessage.status == "sent") == 3
+
+
+# --- build_message: written directly, read the same as the email package's own composition ----
+
+ODD_TEXT = "Line one\r\nline two\rline three\n\x0cform feed\n--===============1==\nno end"
+WELSH = "\n".join(["Croeso i’r panel gwerthuso. Dewch â’ch ffrind."] * 12)
+MESSAGES: dict[str, dict[str, Any]] = {
+    "plain ASCII": {},
+    "a long ASCII line": {"text": "word " * 40},
+    "a few non-ASCII lines": {"text": "The café is on the ground floor.\nSee you there."},
+    "mostly non-ASCII": {"text": "Здравствуйте! " * 30 + "\n" + "ملاحظة " * 30},
+    "many non-ASCII lines": {"text": WELSH},
+    "odd line endings": {"text": ODD_TEXT},
+    "empty": {"text": ""},
+    "html": {"html": "<p>The café is on the ground floor.</p>"},
+    "calendar": {"calendar": CalendarPart(INVITE, method="REQUEST")},
+    "html and a cancellation": {"html": "<p>x</p>", "calendar": CalendarPart(INVITE, "CANCEL")},
+    "a named, accented recipient": {"to": "Zoë Ó Briain <zoe@example.org>"},
+    "a long accented subject": {"subject": "Gwahoddiad: panel gwerthuso’r cymorth tai " * 3},
+}
+
+
+def _reading(raw: bytes) -> dict[str, Any]:
+    """What a mail program reads: headers, each part's type, parameters, encoding, content."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = [
+        (
+            part.get_content_type(),
+            {
+                k: v
+                for k, v in part.get_params() or []
+                if k not in {"boundary", part.get_content_type()}
+            },
+            part.get("Content-Transfer-Encoding"),
+            None if part.is_multipart() else part.get_content(),
+        )
+        for part in message.walk()
+    ]
+    headers = {name: str(message[name]) for name in ("From", "To", "Subject", "MIME-Version")}
+    return {"headers": headers, "parts": parts}
+
+
+@pytest.mark.parametrize("shape", MESSAGES)
+def test_a_written_message_reads_the_same_as_the_email_packages(shape: str) -> None:
+    email_ = letter(**MESSAGES[shape])
+    sender = "Tîm Cyd-gynhyrchu <team@northshire.example>" if "accented" in shape else FROM
+
+    ours = mail.build_message(email_, sender)
+    theirs = mail_message._composed(email_, sender).as_bytes()
+
+    assert _reading(ours) == _reading(theirs)
+    assert ours.decode("ascii").count("\n") == ours.count(b"\r\n")  # CRLF only
+    assert max(len(line) for line in ours.split(b"\r\n")) <= 78
+    message = email.message_from_bytes(ours, policy=email.policy.default)
+    assert message["Message-ID"].endswith("@northshire.example>")
+    assert abs(parsedate_to_datetime(message["Date"]) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_the_calendar_part_keeps_its_bytes_and_method() -> None:
+    raw = mail.build_message(letter(calendar=CalendarPart(INVITE, method="CANCEL")), FROM)
+
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    [calendar] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "CANCEL"
+    assert calendar.get_payload(decode=True) == INVITE
+
+
+def test_a_line_break_in_a_header_is_refused_as_before() -> None:
+    for bad in ({"subject": "Hello\r\nBcc: someone@example.org"}, {"to": "a@b.org\nBcc: c@d.org"}):
+        with pytest.raises(ValueError, match="linefeed"):
+            mail.build_message(letter(**bad), FROM)
+        with pytest.raises(ValueError, match="linefeed"):
+            mail_message._composed(letter(**bad), FROM)

@@ -20,7 +20,8 @@ from app.datamap import Role
 from app.factory import provide_sealer
 from app.sealed import Sealer
 from app.tables import AuditEvent, OutboxMessage
-from events.services import feeds, invitations, scheduling
+from events.schemas import VenueForm
+from events.services import feeds, ics, invitations, scheduling
 from events.tables import FeedToken, Invitation
 from tests.conftest import TEST_SECRET
 from tests.events.conftest import ORGANISER, SENDER, event_form, panel
@@ -207,3 +208,93 @@ async def test_a_new_or_revoked_address_stops_the_old_one(
     assert await FeedToken.count().where(FeedToken.revoked_at.is_null()) == 0
     assert await FeedToken.count() == 2
     assert first not in (await client.get("/profile/events")).text
+
+
+async def _feed_of(sealer: Sealer, subject: UUID) -> tuple[Calendar, Any, str]:
+    token = await feeds.create(TEST_SECRET, subject)
+    body = await feeds.feed_for(sealer, TEST_SECRET, token, SENDER)
+    assert body is not None
+    return *_both(body.decode()), body.decode()
+
+
+async def test_each_event_in_the_feed_carries_that_events_reply(sealer: Sealer) -> None:
+    setup = await panel(sealer, ann={"email": "ann@example.org"})
+    venue = (await scheduling.get(setup.event))[0]["venue"]
+    events = {"invited": setup.event}
+    for reply in ("accepted", "tentative", "waiting", "declined"):
+        events[reply], _ = await scheduling.save_event(
+            event_form(opportunity=setup.opportunity, venue=venue, title=f"Panel {reply}"),
+            ORGANISER,
+        )
+    for reply, event in events.items():
+        await invitations.invite_selected(sealer, event, ORGANISER, SENDER)
+        if reply != "invited":
+            await Invitation.update({Invitation.reply: reply}).where(Invitation.event == event)
+
+    ours, theirs, _ = await _feed_of(sealer, setup.people["ann"])
+
+    expected = {
+        f"{events['invited']}@{UID_DOMAIN}": "NEEDS-ACTION",
+        f"{events['accepted']}@{UID_DOMAIN}": "ACCEPTED",
+        f"{events['tentative']}@{UID_DOMAIN}": "TENTATIVE",
+        f"{events['waiting']}@{UID_DOMAIN}": "TENTATIVE",
+    }
+    assert {str(e["UID"]): e["ATTENDEE"].params["PARTSTAT"] for e in ours.events} == expected
+    assert {e.uid.value: e.attendee.params["PARTSTAT"][0] for e in theirs.vevent_list} == expected
+    assert {e.attendee.params["RSVP"][0] for e in theirs.vevent_list} == {"FALSE"}
+
+
+async def test_a_person_without_email_gets_no_bare_mailto_attendee(sealer: Sealer) -> None:
+    setup = await panel(sealer, bo={"email": None, "phone": "07700 900501", "route": "phone"})
+    await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+
+    ours, theirs, text = await _feed_of(sealer, setup.people["bo"])
+
+    assert [str(e["UID"]) for e in ours.events] == [f"{setup.event}@{UID_DOMAIN}"]
+    assert "ATTENDEE" not in ours.events[0]
+    assert not hasattr(theirs.vevent, "attendee")
+    assert "mailto:\r\n" not in text
+    assert text.count("mailto:") == 1  # the organiser only
+    assert str(ours.events[0]["ORGANIZER"]) == "mailto:team@northshire.example"
+
+
+async def test_a_changed_event_or_venue_is_never_served_stale(sealer: Sealer) -> None:
+    """Each VEVENT's text is cached per process; a higher SEQUENCE, a new description (same
+    SEQUENCE) and new directions at the venue all show at the next fetch."""
+    setup = await panel(sealer, ann={"email": "ann@example.org"})
+    await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+    ann = setup.people["ann"]
+    row, venue = await scheduling.get(setup.event)
+    assert venue is not None
+    ics._event_text.cache_clear()
+    cold = (await _feed_of(sealer, ann))[2]
+    warm = (await _feed_of(sealer, ann))[2]
+    assert ics._event_text.cache_info().hits >= 1
+
+    moved = event_form(
+        opportunity=setup.opportunity,
+        venue=row["venue"],
+        starts_at=row["starts_at"] + timedelta(days=1),
+        ends_at=row["ends_at"] + timedelta(days=1),
+    )
+    await scheduling.save_event(moved, ORGANISER, setup.event)
+    after_move = (await _feed_of(sealer, ann))[1].vevent
+    reworded = moved.model_copy(update={"description": "Bring your reading glasses."})
+    await scheduling.save_event(reworded, ORGANISER, setup.event)
+    after_words = (await _feed_of(sealer, ann))[1].vevent
+    new_directions = VenueForm(
+        name=venue["name"], address=venue["address"], directions="Use the front door on Mill Lane"
+    )
+    await scheduling.save_venue(new_directions, ORGANISER, venue["id"])
+    after_venue = (await _feed_of(sealer, ann))[1].vevent
+
+    def unstamped(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("DTSTAMP")]
+
+    assert unstamped(cold) == unstamped(warm)
+    assert int(after_move.sequence.value) == 1
+    assert after_move.dtstart.value - _both(cold)[1].vevent.dtstart.value == timedelta(days=1)
+    assert int(after_words.sequence.value) == 1
+    assert "Bring your reading glasses." in after_words.description.value
+    assert "Use the front door on Mill Lane" in after_venue.description.value
+    assert "side entrance" not in after_venue.description.value

@@ -6,6 +6,8 @@ import email
 from datetime import timedelta
 from email.policy import default
 from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from icalendar import Calendar
@@ -13,7 +15,7 @@ from icalendar import Calendar
 from app import mail
 from app.errors import Conflict, DomainError, NotFound
 from app.sealed import Sealer
-from app.tables import OutboxMessage
+from app.tables import AuditEvent, OutboxMessage
 from events.services import invitations, scheduling
 from events.tables import Event, Invitation
 from participation.services import consent
@@ -200,3 +202,92 @@ async def test_through_a_real_mail_server_the_right_people_get_the_right_words(
     cy_text = cy.get_body(preferencelist=("plain",)).get_content()
     assert "Housing support" not in cy["Subject"] + cy_text
     assert "County Hall" in cy_text  # the venue, never their own address
+
+
+async def _invited_state(
+    people: dict[str, UUID],
+) -> tuple[set[object], list[object], list[object]]:
+    """Who has an invitation, whose invitation emails wait in the outbox, and who has an
+    "invited" audit row (of these people: the audit log is never emptied between tests)."""
+    invited = {row["subject"] for row in await Invitation.select(Invitation.subject)}
+    told = [
+        row["owner"]
+        for row in await OutboxMessage.select(OutboxMessage.owner)
+        if row["owner"] in invited
+    ]
+    audited = [
+        row["subject"]
+        for row in await AuditEvent.select(AuditEvent.subject).where(
+            (AuditEvent.purpose == "invite")
+            & (AuditEvent.field_group == "events")
+            & AuditEvent.subject.is_in(list(people.values()))
+        )
+    ]
+    return invited, told, audited
+
+
+async def test_a_failure_part_way_leaves_nobody_half_invited(
+    sealer: Sealer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two; the fifth email fails: the first two batches stand whole, the third is
+    rolled back whole, and inviting again finishes the job without inviting anyone twice."""
+    people = {n: {"email": f"{n}@example.org"} for n in ("ann", "bo", "cy", "dee", "eve")}
+    setup = await panel(sealer, **people)
+    await OutboxMessage.delete(force=True)
+    monkeypatch.setattr(invitations, "BATCH", 2)
+    real_queue, calls = mail.queue, []
+
+    async def failing_queue(*args: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 5:
+            raise RuntimeError("the outbox is unavailable")
+        return await real_queue(*args)
+
+    monkeypatch.setattr(mail, "queue", failing_queue)
+    with pytest.raises(RuntimeError):
+        await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+
+    invited, told, audited = await _invited_state(setup.people)
+    assert len(invited) == 4
+    assert sorted(map(str, told)) == sorted(map(str, invited))
+    assert sorted(map(str, audited)) == sorted(map(str, invited))
+    monkeypatch.setattr(mail, "queue", real_queue)
+    again = await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+    assert (again.invited, again.emailed, again.skipped) == (1, 1, 4)
+    invited, told, audited = await _invited_state(setup.people)
+    assert invited == set(setup.people.values())
+    assert sorted(map(str, told)) == sorted(map(str, audited)) == sorted(map(str, invited))
+
+
+async def test_someone_invited_meanwhile_is_skipped_and_the_rest_invited(
+    sealer: Sealer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another organiser invites Bo between our check and our write: the unique invitation
+    refuses our batch, which is then written one by one, skipping Bo."""
+    people = {n: {"email": f"{n}@example.org"} for n in ("ann", "bo", "cy")}
+    setup = await panel(sealer, **people)
+    await OutboxMessage.delete(force=True)
+
+    async def racing_check(event: Any, subjects: list[Any]) -> set[Any]:
+        await invitations._write_alone(
+            invitations._Telling(sealer, *(await scheduling.get(event)), ORGANISER, SENDER),
+            invitations._New(
+                Invitation(
+                    id=uuid4(),
+                    event=event,
+                    subject=setup.people["bo"],
+                    once=f"{event}:{setup.people['bo']}",
+                ),
+                None,
+            ),
+            invitations.Invited(),
+        )
+        return set()
+
+    monkeypatch.setattr(invitations, "_invited_already", racing_check)
+    result = await invitations.invite_selected(sealer, setup.event, ORGANISER, SENDER)
+
+    assert (result.invited, result.emailed, result.skipped) == (2, 2, 1)
+    assert await Invitation.count() == 3
+    _, told, _ = await _invited_state(setup.people)
+    assert sorted(map(str, told)) == sorted(str(setup.people[n]) for n in ("ann", "cy"))

@@ -77,33 +77,25 @@ async def feed_for(sealer: Sealer, secret_key: str, token: str, sender: Sender) 
     await audit.record(
         actor, audit.Action.view, subject=subject, field_group="events", purpose="calendar feed"
     )
-    person = ics.Attendee(
-        email=route.email.reveal() if route.email else "",
-        name=route.name.reveal() if route.name else "",
-        discreet=route.safe_contact,
-    )
-    return ics.feed(await _events_of(subject), sender.organiser, person)
+    return ics.feed(await _events_of(subject), sender.organiser, discreet=route.safe_contact)
 
 
 async def _events_of(subject: UUID) -> list[ics.FeedEntry]:
-    """The person's events still in their calendar, with venues and their reply to each,
-    earliest first (3 queries)."""
-    invited = await Invitation.select(Invitation.event, Invitation.reply).where(
+    """The person's events still in their calendar, with venues, earliest first (3 queries)."""
+    invited = await Invitation.select(Invitation.event).where(
         (Invitation.subject == subject) & Invitation.reply.is_in(list(IN_FEED))
     )
     if not invited:
         return []
-    replies = {row["event"]: row["reply"] for row in invited}
-    events = await Event.select().where(Event.id.is_in(list(replies))).order_by(Event.starts_at)
+    ids = [row["event"] for row in invited]
+    events = await Event.select().where(Event.id.is_in(ids)).order_by(Event.starts_at)
     venue_ids = list({row["venue"] for row in events if row["venue"] is not None})
     venues = (
         {row["id"]: row for row in await Venue.select().where(Venue.id.is_in(venue_ids))}
         if venue_ids
         else {}
     )
-    return [
-        ics.FeedEntry(dict(row), venues.get(row["venue"]), replies[row["id"]]) for row in events
-    ]
+    return [ics.FeedEntry(dict(row), venues.get(row["venue"])) for row in events]
 
 
 async def _revoke_all(subject: UUID) -> None:

@@ -58,11 +58,10 @@ class Attendee:
 
 
 class FeedEntry(NamedTuple):
-    """One event in a person's feed, with its venue and that person's reply to it."""
+    """One event in a person's feed, with its venue."""
 
     event: dict[str, Any]
     venue: dict[str, Any] | None
-    reply: str
 
 
 PARTSTAT = {
@@ -100,22 +99,21 @@ def invitation(
     )
 
 
-def feed(entries: list[FeedEntry], organiser: Organiser, attendee: Attendee) -> bytes:
-    """A person's subscribable feed: every event they are invited to (PUBLISH, no replies
-    expected; cancelled ones stay, marked CANCELLED, so calendars drop them). Each event's
-    ATTENDEE carries that event's reply; ``attendee.reply`` is not used."""
-    name = "Taking part" if attendee.discreet else "Co-production events"
+def feed(entries: list[FeedEntry], organiser: Organiser, *, discreet: bool) -> bytes:
+    """A person's subscribable feed: every event they are invited to and have not declined
+    (PUBLISH; cancelled ones stay, marked CANCELLED, so calendars drop them).
+
+    No ATTENDEE: RFC 5546 (3.2.1) forbids it in a PUBLISH VEVENT, and the feed is the person's
+    own calendar, so it names nobody. Their replies live on their events page.
+    """
+    name = "Taking part" if discreet else "Co-production events"
     stamp = _stamp_line(datetime.now(UTC))
-    personal: dict[str, bytes] = {}  # per reply; at most four lines, made once each
     parts = [_head("PUBLISH", name)]
     if entries:
         parts.append(_zone(*_years([entry.event for entry in entries])))
-    for event, venue, reply in entries:
-        if reply not in personal:
-            line = _attendee_line(attendee.email, attendee.name, reply, rsvp=False)
-            personal[reply] = stamp + line
-        text = _event_text(_key(event, venue, organiser, attendee.discreet, False))
-        parts.append(_with_lines(text, personal[reply]))
+    for event, venue in entries:
+        text = _event_text(_key(event, venue, organiser, discreet, False))
+        parts.append(_with_lines(text, stamp))
     parts.append(END_CALENDAR)
     return b"".join(parts)
 

@@ -1,14 +1,34 @@
-"""The events domain's entries in the data map (app/datamap.py): a TableMap per table."""
+"""The events domain's entries in the data map (app/datamap.py): a TableMap per table.
+
+Check-in notes (``CheckInNote``) are the one sealed table, and the one not about a person: an
+event's running log, sealed under the event's own data key (its ``owner_column`` is "event").
+A note may mention several people by first name, so it cannot honestly be handed to one of
+them in an access request or erased with one of them; nothing in it is exported, a person's
+id never matches an event's, and every note is deleted six months after its event
+(``events.services.retention``).
+"""
 
 from __future__ import annotations
 
 from app.datamap import PersonalField, Protection, Role, TableMap
-from events.tables import Event, FeedToken, FollowUp, Invitation, LogisticsItem, Venue
+from events.tables import (
+    CheckInNote,
+    Event,
+    FeedToken,
+    FollowUp,
+    Invitation,
+    LogisticsItem,
+    Venue,
+)
 
 PUBLIC_TASK = "Art 6(1)(e) public task"
 DISABILITY = "Art 9(2)(g), DPA 2018 Sch 1 para 16 (support for disabled people)"
 TAKING_PART = "While they take part; erased with their profile"
 ORGANISING = frozenset({Role.participant, Role.coordinator, Role.organiser, Role.admin})
+ON_THE_DAY = frozenset({Role.coordinator, Role.organiser, Role.admin})
+SAFEGUARDING = "Art 9(2)(g), DPA 2018 Sch 1 para 18 (safeguarding of individuals at risk)"
+NOTES_KEPT = "6 months after the event"
+CHECK_INS = "Look after people during a session and follow up in the debrief"
 
 
 def _field(
@@ -112,5 +132,34 @@ MAPS: tuple[TableMap, ...] = (
         not_personal=("id", "event", "wanted", "due_at", "done_at", "created_at"),
         subject_column="subject",
         export_context=("event", "wanted", "due_at", "done_at"),
+    ),
+    TableMap(
+        CheckInNote,
+        fields=(
+            PersonalField(
+                "text",
+                exported=False,
+                group="check-in notes",
+                purpose=CHECK_INS,
+                lawful_basis=PUBLIC_TASK,
+                special_category=SAFEGUARDING,
+                retention=NOTES_KEPT,
+                visible_to=ON_THE_DAY,
+                protection=Protection.encrypted,
+            ),
+            PersonalField(
+                "author",
+                identifier=True,
+                exported=False,
+                group="check-in notes",
+                purpose="Record which member of staff wrote each note",
+                lawful_basis=PUBLIC_TASK,
+                retention=NOTES_KEPT,
+                visible_to=ON_THE_DAY,
+                protection=Protection.plain,
+            ),
+        ),
+        not_personal=("id", "event", "written_at"),
+        owner_column="event",
     ),
 )

@@ -1,20 +1,32 @@
-"""Demo events: two venues (one with full access features, one online room) and the housing
-panel's first session, with the selected person invited. Runs after the recruitment demo."""
+"""Demo events: two venues (one with full access features, one online room), the housing
+panel's first session with the selected person invited, and its briefing session under way as
+the demo loads (the person checked in, a check-in note written), so the attendance page has
+something true to show. Runs after the recruitment demo.
+
+No venue gap is staged: County Hall has every feature the needs map to, and the selected
+person asked for no adjustment, so a warning would not be honest here.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from app import audit
 from app.keys import load_secret_key
 from app.sealed import Sealer
 from app.settings import Settings
 from events.schemas import EventForm, VenueForm
-from events.services import invitations, scheduling
-from events.tables import Event
+from events.services import attendance, invitations, scheduling
+from events.tables import Event, Invitation
 from participation.services import opportunities
 
 DEMO_ACTOR = audit.Actor(id="demo", role="organiser")
+BRIEFING_NOTE = (
+    "Short break after going through the scoring guide. One person found the first bid's "
+    "case study hard to read and stepped out for ten minutes; they want to carry on. "
+    "Coordinator to check in with them tomorrow."
+)
 
 
 def _sender() -> invitations.Sender:
@@ -73,7 +85,46 @@ async def populate(sealer: Sealer) -> list[str]:
         DEMO_ACTOR,
     )
     invited = await invitations.invite_selected(sealer, event, DEMO_ACTOR, _sender())
+    here = await _briefing_under_way(sealer, housing["id"], hall)
     return [
         "2 venues (County Hall with its access features, an online room) and the housing "
-        f"panel's first session, with {invited.invited} selected person invited"
+        f"panel's first session, with {invited.invited} selected person invited",
+        f"the panel's briefing session under way now: {here} checked in, 1 check-in note",
     ]
+
+
+async def _briefing_under_way(sealer: Sealer, opportunity: UUID, hall: UUID) -> int:
+    """Preparation before the panel, as the Plymouth toolkit asks, started 45 minutes ago;
+    returns how many people are checked in.
+
+    Scheduled ahead and accepted by phone through the services, as staff would; then moved to
+    now, since no form schedules an event that has already started.
+    """
+    soon = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    event, _ = await scheduling.save_event(
+        EventForm(
+            title="Housing support panel: briefing",
+            kind="workshop",
+            opportunity=opportunity,
+            venue=hall,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=2),
+            capacity=6,
+            description="What the panel does, how scoring works, and who to ask for help.",
+            reminder_hours=[48],
+            sensitive=True,
+        ),
+        DEMO_ACTOR,
+    )
+    await invitations.invite_selected(sealer, event, DEMO_ACTOR, _sender())
+    rows = await Invitation.select(Invitation.id).where(Invitation.event == event)
+    for row in rows:
+        await invitations.reply(sealer, row["id"], "accepted", DEMO_ACTOR, _sender(), via="staff")
+    started = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=45)
+    await Event.update(
+        {Event.starts_at: started, Event.ends_at: started + timedelta(hours=2)}
+    ).where(Event.id == event)
+    for row in rows:
+        await attendance.check_in(event, row["id"], DEMO_ACTOR)
+    await attendance.add_note(sealer, event, BRIEFING_NOTE, DEMO_ACTOR)
+    return len(rows)

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails
 
 from app.web.forms import FieldProblem, StrictForm, one_of, some_of
 from events import vocabulary as v
@@ -73,19 +74,37 @@ class EventForm(StrictForm):
 
     @model_validator(mode="after")
     def _makes_sense(self) -> EventForm:
+        """Check how the fields fit together, and name every problem at once, so an organiser
+        puts all of them right in one go rather than finding them one submission at a time."""
         for name in ("starts_at", "ends_at"):
             moment = getattr(self, name)
             if moment.tzinfo is None:
                 setattr(self, name, moment.replace(tzinfo=UTC))
-        if self.starts_at <= datetime.now(UTC):
-            raise FieldProblem("starts_at", self.messages["starts_at"])
-        if self.ends_at <= self.starts_at:
-            raise FieldProblem("ends_at", self.messages["ends_at"])
-        if self.mode != "online" and self.venue is None:
-            raise FieldProblem("venue", self.messages["venue"])
-        if self.mode != "in_person" and not self.join_link.startswith("https://"):
-            raise FieldProblem("join_link", self.messages["join_link"])
+        problems = [name for name, wrong in self._cross_field_checks() if wrong]
+        if problems:
+            # pydantic merges a ValidationError raised here into the errors it reports
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type="value_error",
+                        loc=(name,),
+                        input=getattr(self, name),
+                        ctx={"error": FieldProblem(name, self.messages[name])},
+                    )
+                    for name in problems
+                ],
+            )
         return self
+
+    def _cross_field_checks(self) -> list[tuple[str, bool]]:
+        """(field, whether it is wrong given the others), in the form's order."""
+        return [
+            ("venue", self.mode != "online" and self.venue is None),
+            ("join_link", self.mode != "in_person" and not self.join_link.startswith("https://")),
+            ("starts_at", self.starts_at <= datetime.now(UTC)),
+            ("ends_at", self.ends_at <= self.starts_at),
+        ]
 
 
 class Reply(StrictForm):

@@ -1,10 +1,10 @@
 """Piccolo tables of the events domain: venues, events and panels, invitations with replies and
-attendance, calendar feed tokens, logistics and debrief follow-ups.
+attendance, calendar feed tokens, logistics, check-in notes and debrief follow-ups.
 
 Declarations only. Times are stored UTC and shown Europe/London.
 """
 
-from piccolo.columns import UUID, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -113,3 +113,15 @@ class FollowUp(Table, tablename="follow_up"):
     due_at = Timestamptz(null=True, default=None)
     done_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CheckInNote(Table, tablename="check_in_note"):
+    """A short note staff write while an event runs ("11:15 everyone had a break"): the event's
+    running log, for the debrief. ``text`` is sealed under the event's own data key."""
+
+    id = UUID(primary_key=True)
+    event = UUID(index=True)
+    author = UUID(null=True, default=None)
+    written_at = Timestamptz(default=TimestamptzNow())
+    text = Bytea(null=True, default=None)
+    sealed_with = Varchar(length=32, default="")

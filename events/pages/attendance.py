@@ -1,8 +1,10 @@
 """Attendance on the day, made for a phone: one big "Check in" button per person, "Did not
-come" (no reason, no penalty), and the hours each person gave, once the event is under way."""
+come" (no reason, no penalty), the hours each person gave, once the event is under way, and
+the event's check-in notes (a running log staff add to while it runs), newest first."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +21,7 @@ from app.errors import DomainError, FieldError
 from app.sealed import Sealer
 from app.web.pages import page
 from events.services import attendance, ics, logistics, scheduling
+from events.services.attendance import Note
 
 AnyRequest = Request[Any, Any, Any]
 ORGANISERS = roles(Role.organiser, Role.coordinator)
@@ -38,7 +41,25 @@ class AttendancePages(Controller):
         event: FromPath[UUID],
         saved: FromQuery[str] = "",
     ) -> Template:
-        return await _render(request, sealer, event, saved=bool(saved))
+        return await _render(request, sealer, event, saved=saved)
+
+    @post("/notes", name="event-attendance-note")
+    async def add_note(
+        self, request: AnyRequest, sealer: NamedDependency[Sealer], event: FromPath[UUID]
+    ) -> Template | Redirect:
+        note = str((await request.form()).get("note", ""))
+        try:
+            await attendance.add_note(sealer, event, note, actor_of(request))
+        except DomainError as problem:
+            if not problem.errors:
+                raise
+            return await _render(
+                request, sealer, event, errors=problem.errors, note=note, status_code=400
+            )
+        return Redirect(
+            f"/events/{event}/attendance?saved=note#check-in-notes",
+            status_code=HTTP_303_SEE_OTHER,
+        )
 
     @post("/{invitation:uuid}/check-in", name="event-attendance-check-in")
     async def check_in(
@@ -104,9 +125,10 @@ async def _render(
     sealer: Sealer,
     event: UUID,
     *,
-    saved: bool = False,
+    saved: str = "",
     errors: list[FieldError] | None = None,
     failed: tuple[UUID, dict[str, str]] | None = None,
+    note: str = "",
     status_code: int = 200,
 ) -> Template:
     row, _ = await scheduling.get(event)
@@ -117,6 +139,7 @@ async def _render(
     length = attendance.length_minutes(row)
     people = sorted((_person(r, names, length, failed) for r in rows), key=lambda p: p["name"])
     field_ids = {e.field: f"{e.field}-{failed[0]}" for e in errors or []} if failed else {}
+    notes = await attendance.notes_of(sealer, [event], actor_of(request), "attendance")
     return page(
         "events/attendance_roster.html",
         "Attendance",
@@ -128,8 +151,52 @@ async def _render(
         here=sum(1 for p in people if p["attended"]),
         saved=saved,
         errors=errors or [],
-        field_ids=field_ids,
+        field_ids=field_ids | {"note": "note"},
+        notes=await note_rows(sealer, notes, row),
+        values={"note": note},
     )
+
+
+async def notes_by_event(
+    sealer: Sealer, events: list[UUID], actor: Any, purpose: str
+) -> list[dict[str, Any]]:
+    """For the debrief side: each of these events that has notes, with its notes newest first."""
+    notes = await attendance.notes_of(sealer, events, actor, purpose)
+    sessions = []
+    for event in dict.fromkeys(n.event for n in notes):
+        row, _ = await scheduling.get(event)
+        mine = [n for n in notes if n.event == event]
+        sessions.append(
+            {
+                "title": row["title"],
+                "when": ics.when(row["starts_at"]),
+                "notes": await note_rows(sealer, mine, row),
+            }
+        )
+    return sessions
+
+
+async def note_rows(sealer: Sealer, notes: list[Note], event: dict[str, Any]) -> list[Any]:
+    """Each note as the page shows it: when (the time alone on the event's day), who, what."""
+    authors = await logistics.staff_names(sealer, [n.author for n in notes if n.author])
+    day = event["starts_at"].astimezone(ics.LONDON).date()
+    return [
+        {
+            "when": _clock(n.written_at) if _day(n.written_at) == day else ics.when(n.written_at),
+            "who": authors.get(n.author, "") if n.author else "",
+            "text": n.text.reveal(),
+        }
+        for n in notes
+    ]
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(ics.LONDON).date()
+
+
+def _clock(moment: datetime) -> str:
+    """11:15am, London time."""
+    return moment.astimezone(ics.LONDON).strftime("%-I:%M%p").lower()
 
 
 def _person(
@@ -158,5 +225,6 @@ ACCESS: dict[str, Rule] = {
     "event-attendance-check-in": ORGANISERS,
     "event-attendance-absent": ORGANISERS,
     "event-attendance-hours": ORGANISERS,
+    "event-attendance-note": ORGANISERS,
 }
 NAVIGATION: list[Any] = []

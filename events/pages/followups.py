@@ -18,6 +18,7 @@ from app.datamap import Role
 from app.errors import FieldError
 from app.sealed import Sealer
 from app.web.pages import page
+from events.pages import attendance
 from events.services import followups, ics
 from participation.services import contact
 
@@ -72,7 +73,11 @@ class FollowUpPages(Controller):
         self, request: AnyRequest, sealer: NamedDependency[Sealer], saved: FromQuery[str] = ""
     ) -> Template:
         rows = []
-        for row in await followups.due():
+        waiting = await followups.due()
+        sessions = await attendance.notes_by_event(
+            sealer, [row["event"] for row in waiting], actor_of(request), "follow-ups"
+        )
+        for row in waiting:
             route = await contact.route_for(sealer, row["subject"], actor_of(request))
             rows.append(
                 {
@@ -85,7 +90,13 @@ class FollowUpPages(Controller):
                     "safe_contact": route.safe_contact,
                 }
             )
-        return page(f"{TEMPLATES}/followups_due.html", "Follow-ups", rows=rows, saved=bool(saved))
+        return page(
+            f"{TEMPLATES}/followups_due.html",
+            "Follow-ups",
+            rows=rows,
+            sessions=sessions,
+            saved=bool(saved),
+        )
 
     @post("/{follow_up:uuid}/done", name="follow-up-done")
     async def done(self, request: AnyRequest, follow_up: FromPath[UUID]) -> Redirect:

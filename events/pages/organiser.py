@@ -26,7 +26,7 @@ from app.web.forms import FormInvalid
 from app.web.pages import page
 from events import vocabulary as v
 from events.pages import event_views as views
-from events.services import availability, guests, invitations, scheduling
+from events.services import availability, guests, invitations, logistics, scheduling
 from participation import vocabulary as pv
 from participation.services import contact, opportunities
 
@@ -211,6 +211,8 @@ async def _event_page(
     help_ = await availability.help_for(row, [i["subject"] for i in invited])
     features = (venue["features"] if venue else "").split(",")
     rows = await _guest_rows(sealer, invited, actor_of(request))
+    open_ = row["status"] == "scheduled"
+    gaps = await logistics.venue_gaps(sealer, event, actor_of(request)) if open_ else None
     return page(
         "events/organiser_show.html",
         row["title"],
@@ -222,6 +224,7 @@ async def _event_page(
         mode=v.MODES.get(row["mode"], row["mode"]),
         features=[v.VENUE_FEATURES[f] for f in features if f in v.VENUE_FEATURES],
         help=help_,
+        gaps=gaps or logistics.Gaps(),
         day=pv.DAYS.get(help_.day, ""),
         part=pv.TIMES_OF_DAY.get(help_.part_of_day, "").lower(),
         guests=rows,

@@ -4,22 +4,48 @@ gave (the basis of their payment).
 Not coming is recorded without a penalty and without a reason: there is nowhere to write one.
 Recording opens on the day of the event (Europe/London) and stays open afterwards, so hours can
 be put right later; before the day there is nothing true to record, so it is refused.
+
+Check-in notes are the event's running log ("11:15 everyone had a break, Sam wanted to stop
+early"), written by staff while it runs and read back at the debrief. They are sealed under the
+event's own data key, and every reading is audited. They belong to the session, not to one
+person (a note may mention several people, or nobody), so a person's access request or erasure
+does not reach them: they are kept only six months after the event instead (see
+``events.datamap`` and ``events.services.retention``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from app import audit
 from app.db import transaction
 from app.errors import Conflict, DomainError, FieldError, NotFound
+from app.redact import Sensitive
+from app.sealed import Sealer
 from events.services import ics, scheduling
-from events.tables import Invitation
+from events.tables import CheckInNote, Invitation
 
 COMING = ("accepted", "tentative")
 MAX_MINUTES = 24 * 60
+MAX_NOTE = 500
+NOTE_MESSAGES = {
+    "blank": "Write the note",
+    "long": f"Write the note in {MAX_NOTE} characters or fewer",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """One check-in note: when, by which staff account, and what they wrote."""
+
+    id: UUID
+    event: UUID
+    written_at: datetime
+    author: UUID | None
+    text: Sensitive[str]
 
 
 def length_minutes(event: dict[str, Any]) -> int:
@@ -81,6 +107,69 @@ async def set_hours(event: UUID, invitation: UUID, minutes: int, actor: audit.Ac
     await _record(current, actor, "hours", {Invitation.attended: True, Invitation.minutes: minutes})
 
 
+async def add_note(sealer: Sealer, event: UUID, text: str, actor: audit.Actor) -> UUID:
+    """Add a note to the event's running log, from the day of the event (sealed, audited)."""
+    cleaned = text.strip()
+    problem = "blank" if not cleaned else "long" if len(cleaned) > MAX_NOTE else ""
+    if problem:
+        message = NOTE_MESSAGES[problem]
+        raise DomainError(message, errors=[FieldError("note", message)])
+    row, _ = await scheduling.get(event)
+    _check_open(row)
+    note = uuid4()
+    async with transaction():
+        sealed = await sealer.seal(CheckInNote, note, event, {"text": cleaned})
+        await CheckInNote.insert(
+            CheckInNote(id=note, event=event, author=_account(actor), **sealed)
+        )
+        await audit.record(
+            actor, audit.Action.change, field_group="check-in notes", purpose=f"add {event}"
+        )
+    return note
+
+
+async def notes_of(
+    sealer: Sealer, events: list[UUID], actor: audit.Actor, purpose: str
+) -> list[Note]:
+    """The notes of these events, newest first; one audited view per event that has any."""
+    if not events:
+        return []
+    rows = (
+        await CheckInNote.select()
+        .where(CheckInNote.event.is_in(list(set(events))))
+        .order_by(CheckInNote.written_at, ascending=False)
+    )
+    found = []
+    for row in rows:
+        text = (await sealer.open(CheckInNote, row, ("text",)))["text"]
+        if text is not None:
+            found.append(Note(row["id"], row["event"], row["written_at"], row["author"], text))
+    async with transaction():
+        for shown in dict.fromkeys(note.event for note in found):
+            await audit.record(
+                actor,
+                audit.Action.view,
+                field_group="check-in notes",
+                purpose=f"{purpose} {shown}"[:200],
+            )
+    return found
+
+
+def _account(actor: audit.Actor) -> UUID | None:
+    try:
+        return UUID(actor.id)
+    except ValueError:
+        return None
+
+
+def _check_open(row: dict[str, Any]) -> None:
+    if row["status"] == "cancelled":
+        raise Conflict("This event was cancelled: there is no attendance to record.")
+    if not is_open(row):
+        day = ics.when(row["starts_at"])
+        raise Conflict(f"You can record attendance from the day of the event ({day}).")
+
+
 async def _recordable(event: UUID, invitation: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
     row, _ = await scheduling.get(event)
     current = (
@@ -90,11 +179,7 @@ async def _recordable(event: UUID, invitation: UUID) -> tuple[dict[str, Any], di
     )
     if current is None:
         raise NotFound("This person is not invited to this event.")
-    if row["status"] == "cancelled":
-        raise Conflict("This event was cancelled: there is no attendance to record.")
-    if not is_open(row):
-        day = ics.when(row["starts_at"])
-        raise Conflict(f"You can record attendance from the day of the event ({day}).")
+    _check_open(row)
     return row, dict(current)
 
 

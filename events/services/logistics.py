@@ -12,6 +12,11 @@ organising their events, so organisers may read it, but only while the person sh
 needs: it is never copied into the logistics table (it could hold more than a need), it is read
 from the profile each time the list is shown, and it disappears the moment sharing stops.
 
+Venue gaps are shown before anyone is invited (``venue_gaps``): how many of the people
+selected for the event's opportunity need something the venue does not list, counted from the
+same needs and the same venue-feature mapping as the list, and only for people who share their
+needs with organisers.
+
 Regenerating is safe: items already there keep their owner, status and cost; new needs add
 items; "to do" items nobody needs any more (the person declined, stopped sharing or changed
 their needs) are removed. Booked items stay, so someone can cancel the booking.
@@ -20,7 +25,7 @@ their needs) are removed. Booked items stay, so someone can cancel the booking.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -33,7 +38,7 @@ from events import vocabulary
 from events.services import scheduling
 from events.tables import Invitation, LogisticsItem
 from participation.schemas import AccessNeeds
-from participation.services import consent, profiles, review
+from participation.services import consent, profiles, review, selection
 
 COMING = ("accepted", "tentative")
 NEEDS: dict[str, str] = {
@@ -76,6 +81,29 @@ COST = re.compile(r"^£?\s*(\d{1,6})(?:\.(\d{1,2}))?$")
 COST_MESSAGE = "Enter the estimated cost in pounds, like 12.50"
 
 
+@dataclass(frozen=True)
+class VenueGap:
+    """``people`` of the selected people need ``need``, which the venue does not list."""
+
+    need: str
+    label: str
+    people: int
+
+    @property
+    def what(self) -> str:
+        """The need mid-sentence: "A hearing loop" -> "a hearing loop"."""
+        return self.label[:1].lower() + self.label[1:]
+
+
+@dataclass
+class Gaps:
+    """What the venue lacks for the selection; ``not_shared`` people could not be counted."""
+
+    gaps: list[VenueGap] = field(default_factory=list)
+    not_shared: int = 0
+    uninvited: int = 0
+
+
 @dataclass
 class Generated:
     added: int = 0
@@ -115,11 +143,49 @@ async def generate(sealer: Sealer, event: UUID, actor: audit.Actor) -> Generated
         for need, detail in needs_of(shared):
             if online and need in IN_PERSON_ONLY:
                 continue
-            feature = vocabulary.NEEDS_A_FEATURE.get(need)
-            wanted[(subject, need)] = (detail, feature is not None and feature not in features)
+            wanted[(subject, need)] = (detail, venue_lacks(need, features))
     async with transaction():
         await _apply(event, wanted, result)
         await audit.record(actor, audit.Action.change, field_group="logistics", purpose="generate")
+    return result
+
+
+def venue_lacks(need: str, features: set[str]) -> bool:
+    """True when a venue feature meets this need and the venue does not list it."""
+    feature = vocabulary.NEEDS_A_FEATURE.get(need)
+    return feature is not None and feature not in features
+
+
+async def venue_gaps(sealer: Sealer, event: UUID, actor: audit.Actor) -> Gaps:
+    """Before inviting: per need, how many selected people need what the venue does not list.
+
+    Counts the opportunity's selection, less anyone who already said they cannot come; reads
+    each profile as an organiser (one audited view per person), so people who do not share
+    their needs are only counted as ``not_shared``. Online events have no venue to lack things.
+    """
+    row, venue = await scheduling.get(event)
+    if row["mode"] == "online" or not row["opportunity"]:
+        return Gaps()
+    features = set((venue or {}).get("features", "").split(","))
+    replies = {
+        r["subject"]: r["reply"]
+        for r in await Invitation.select(Invitation.subject, Invitation.reply).where(
+            Invitation.event == event
+        )
+    }
+    chosen = [
+        s for s in await selection.selected(row["opportunity"]) if replies.get(s) != "declined"
+    ]
+    result = Gaps(uninvited=sum(1 for s in chosen if s not in replies))
+    counts: dict[str, int] = {}
+    for subject in chosen:
+        shared = await _shared_needs(sealer, subject, actor)
+        if shared is None:
+            result.not_shared += 1
+            continue
+        for need in {need for need, _ in needs_of(shared) if venue_lacks(need, features)}:
+            counts[need] = counts.get(need, 0) + 1
+    result.gaps = [VenueGap(need, NEEDS[need], counts[need]) for need in NEEDS if need in counts]
     return result
 
 

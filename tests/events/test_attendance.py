@@ -1,5 +1,6 @@
 """Attendance on the day: check in, did not come (no reason, no penalty), hours, and nothing
-recorded before the day of the event."""
+recorded before the day of the event; check-in notes, sealed, shown newest first on the
+attendance page and on the follow-ups list, and deleted six months after the event."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from litestar import Litestar
 
 from app.datamap import Role
 from app.errors import Conflict, DomainError, NotFound
+from app.factory import retention_rules
+from app.retention import RetentionRun
 from app.sealed import Sealer
-from events.services import attendance, invitations
-from events.tables import Event, Invitation
+from app.tables import AuditEvent, DataKey
+from events.services import attendance, followups, invitations
+from events.tables import CheckInNote, Event, Invitation
+from participation.services import rights
 from tests.events.conftest import ORGANISER, SENDER, panel
 from tests.support.auth import csrf_headers, make_account, sign_in
 
@@ -182,3 +187,146 @@ async def test_participants_and_finance_cannot_record(
 
         assert (seen.status_code, done.status_code) == (403, 403)
     assert await _row(people["ann"]) == (None, None, False)
+
+
+NOTE = "11:15 everyone had a break. Sam wanted to stop early, asked for a call tomorrow"
+
+
+async def _notes_written() -> list[dict[str, Any]]:
+    return list(await CheckInNote.select().order_by(CheckInNote.written_at))
+
+
+async def test_check_in_notes_are_sealed_newest_first_and_audited(sealer: Sealer) -> None:
+    event, _ = await _setup(sealer)
+
+    first = await attendance.add_note(sealer, event, "  10:05 all six here  ", ORGANISER)
+    await CheckInNote.update(
+        {CheckInNote.written_at: datetime.now(UTC) - timedelta(hours=1)}
+    ).where(CheckInNote.id == first)
+    second = await attendance.add_note(sealer, event, NOTE, ORGANISER)
+    shown = await attendance.notes_of(sealer, [event], ORGANISER, "attendance")
+
+    assert [(n.id, n.text.reveal(), n.author) for n in shown] == [
+        (second, NOTE, UUID(ORGANISER.id)),
+        (first, "10:05 all six here", UUID(ORGANISER.id)),
+    ]
+    stored = await _notes_written()
+    assert all(NOTE.encode() not in bytes(row["text"]) for row in stored)
+    assert await DataKey.count().where(DataKey.owner == event) == 1
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.field_group == "check-in notes") & (AuditEvent.action == "change")
+        )
+        == 2
+    )
+    views = await AuditEvent.select(AuditEvent.purpose).where(
+        (AuditEvent.field_group == "check-in notes") & (AuditEvent.action == "view")
+    )
+    assert views == [{"purpose": f"attendance {event}"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", "Write the note"), ("x" * 501, "Write the note in 500 characters or fewer")],
+)
+async def test_a_blank_or_long_note_is_refused(sealer: Sealer, text: str, message: str) -> None:
+    event, _ = await _setup(sealer)
+
+    with pytest.raises(DomainError) as problem:
+        await attendance.add_note(sealer, event, text, ORGANISER)
+
+    assert [(e.field, e.message) for e in problem.value.errors] == [("note", message)]
+    assert await _notes_written() == []
+
+
+async def test_notes_wait_for_the_day_and_stop_when_cancelled(sealer: Sealer) -> None:
+    early, _ = await _setup(sealer, today=False)
+    with pytest.raises(Conflict):
+        await attendance.add_note(sealer, early, NOTE, ORGANISER)
+    await Event.update({Event.status: "cancelled"}).where(Event.id == early)
+    await Event.update({Event.starts_at: datetime.now(UTC)}).where(Event.id == early)
+
+    with pytest.raises(Conflict) as cancelled:
+        await attendance.add_note(sealer, early, NOTE, ORGANISER)
+
+    assert "cancelled" in cancelled.value.message
+    assert await _notes_written() == []
+
+
+async def test_the_attendance_page_adds_and_shows_notes(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, _ = await _setup(sealer)
+    headers = await _staff(running_app, client, Role.organiser)
+    url = f"/events/{event}/attendance/notes"
+
+    long = await client.post(url, data={"note": "y" * 501}, headers=headers)
+    added = await client.post(url, data={"note": NOTE}, headers=headers)
+    shown = await client.get(f"/events/{event}/attendance?saved=note")
+
+    assert long.status_code == 400
+    assert '<a href="#note">Write the note in 500 characters or fewer</a>' in long.text
+    assert "y" * 501 in long.text  # what they typed is kept
+    assert (added.status_code, added.headers["location"]) == (
+        303,
+        f"/events/{event}/attendance?saved=note#check-in-notes",
+    )
+    assert len(await _notes_written()) == 1
+    assert shown.status_code == 200
+    assert "Your note is added." in shown.text
+    assert NOTE in shown.text
+    assert "Test staff" in shown.text  # who wrote it
+    assert 'href="#check-in-notes">Check-in notes (1)</a>' in shown.text
+
+
+async def test_the_debrief_side_shows_the_sessions_notes(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, people = await _setup(sealer)
+    await Event.update({Event.sensitive: True}).where(Event.id == event)
+    await attendance.add_note(sealer, event, NOTE, ORGANISER)
+    ann = await Invitation.select().where(Invitation.id == people["ann"]).first()
+    assert ann is not None
+    await followups.ask(people["ann"], ann["subject"], ORGANISER, wanted=True)
+    await _staff(running_app, client, Role.coordinator)
+
+    listed = await client.get("/follow-ups")
+
+    assert listed.status_code == 200
+    assert "Notes from the sessions" in listed.text
+    assert "Housing support evaluation panel" in listed.text
+    assert NOTE in listed.text
+
+
+async def test_notes_are_deleted_six_months_after_the_event(
+    running_app: Litestar, sealer: Sealer
+) -> None:
+    event, _ = await _setup(sealer)
+    await attendance.add_note(sealer, event, NOTE, ORGANISER)
+    [rule] = [r for r in retention_rules() if r.name == "check-in notes"]
+
+    def run(days: int, dry: bool) -> RetentionRun:
+        now = datetime.now(UTC) + timedelta(days=days)
+        return RetentionRun(now, dry, sealer, running_app.state.settings)
+
+    assert await rule.apply(run(180, dry=False)) == 0
+    assert await rule.apply(run(185, dry=True)) == 1  # a dry run only counts
+    assert len(await _notes_written()) == 1
+    assert await rule.apply(run(185, dry=False)) == 1
+    assert await _notes_written() == []
+    assert rule.period == "6 months after the event"
+
+
+async def test_a_persons_erasure_and_export_do_not_reach_event_notes(sealer: Sealer) -> None:
+    """Documented in events.datamap: the log is the event's, sealed with the event's key."""
+    event, people = await _setup(sealer)
+    await attendance.add_note(sealer, event, NOTE, ORGANISER)
+    ann = await Invitation.select().where(Invitation.id == people["ann"]).first()
+    assert ann is not None
+
+    export = await rights.download(sealer, ann["subject"], ORGANISER)
+    await rights.erase(sealer, ann["subject"], "staff", ORGANISER)
+
+    assert "check_in_note" not in export["tables"]
+    shown = await attendance.notes_of(sealer, [event], ORGANISER, "attendance")
+    assert [n.text.reveal() for n in shown] == [NOTE]

@@ -13,6 +13,7 @@ from litestar import Litestar
 from app.datamap import Role
 from app.errors import DomainError
 from app.sealed import Sealer
+from app.tables import AuditEvent
 from events.services import invitations, logistics
 from events.tables import Event, Invitation, LogisticsItem
 from participation import schemas
@@ -287,3 +288,112 @@ async def test_participants_and_finance_cannot_see_the_list(
 
         assert (seen.status_code, made.status_code) == (403, 403)
     assert await LogisticsItem.count() == 0
+
+
+GAP_NEEDS = {
+    "ann": schemas.AccessNeeds(adjustments=["quiet_room", "wheelchair_space"]),
+    "bo": schemas.AccessNeeds(adjustments=["quiet_room", "step_free"]),
+    "cy": schemas.AccessNeeds(adjustments=["quiet_room", "wheelchair_space"]),
+    "dee": schemas.AccessNeeds(adjustments=["hearing_loop"]),
+}
+
+
+async def _selected_with_needs(sealer: Sealer) -> tuple[UUID, dict[str, UUID]]:
+    """Four people selected, nobody invited yet; Cy does not share their needs. The venue has
+    step-free access and a hearing loop: no quiet room, no wheelchair space."""
+    setup = await panel(sealer, **PEOPLE)
+    for name, subject in setup.people.items():
+        await profiles.update(sealer, subject, GAP_NEEDS[name], ORGANISER)
+        if name != "cy":
+            await consent.record(subject, "share_access_needs", True, "web", ORGANISER)
+    await profiles.update(
+        sealer,
+        setup.people["ann"],
+        schemas.LivedExperience(lived_experience_words=LIVED_CANARY),
+        ORGANISER,
+    )
+    return setup.event, setup.people
+
+
+async def _profile_views(subjects: list[UUID]) -> int:
+    return int(
+        await AuditEvent.count().where(
+            AuditEvent.subject.is_in(subjects)
+            & (AuditEvent.action == "view")
+            & (AuditEvent.purpose == "view profile")
+            & (AuditEvent.actor_role == ORGANISER.role)
+        )
+    )
+
+
+async def test_venue_gaps_count_only_people_who_share_before_anyone_is_invited(
+    sealer: Sealer,
+) -> None:
+    event, people = await _selected_with_needs(sealer)
+    views_before = await _profile_views(list(people.values()))
+
+    found = await logistics.venue_gaps(sealer, event, ORGANISER)
+
+    assert found.gaps == [
+        logistics.VenueGap("wheelchair_space", "Space for a wheelchair", 1),
+        logistics.VenueGap("quiet_room", "A quiet room", 2),
+    ]
+    assert (found.not_shared, found.uninvited) == (1, 4)
+    assert [gap.what for gap in found.gaps] == ["space for a wheelchair", "a quiet room"]
+    assert await _profile_views(list(people.values())) == views_before + 4
+    assert await LogisticsItem.count() == 0  # only counted: nothing is written
+
+
+async def test_venue_gaps_leave_out_people_who_cannot_come(sealer: Sealer) -> None:
+    event, people = await _selected_with_needs(sealer)
+    await invitations.invite_selected(sealer, event, ORGANISER, SENDER)
+    await _reply(event, people["bo"], "declined")
+
+    found = await logistics.venue_gaps(sealer, event, ORGANISER)
+
+    assert found.gaps == [
+        logistics.VenueGap("wheelchair_space", "Space for a wheelchair", 1),
+        logistics.VenueGap("quiet_room", "A quiet room", 1),
+    ]
+    assert (found.not_shared, found.uninvited) == (1, 0)
+
+
+async def test_an_online_event_has_no_venue_gaps(sealer: Sealer) -> None:
+    event, _ = await _selected_with_needs(sealer)
+    await Event.update(
+        {Event.mode: "online", Event.venue: None, Event.join_link: "https://meet.example/x"}
+    ).where(Event.id == event)
+
+    assert await logistics.venue_gaps(sealer, event, ORGANISER) == logistics.Gaps()
+
+
+async def test_the_event_page_warns_of_venue_gaps_before_inviting(
+    running_app: Litestar, client: httpx.AsyncClient, sealer: Sealer
+) -> None:
+    event, people = await _selected_with_needs(sealer)
+    await _organiser(running_app, client)
+
+    before = await client.get(f"/events/{event}")
+    await invitations.invite_selected(sealer, event, ORGANISER, SENDER)
+    await _reply(event, people["ann"], "declined")
+    after = await client.get(f"/events/{event}")
+
+    assert before.status_code == 200
+    assert before.text.count('class="govuk-warning-text app-venue-gap"') == 2
+    assert (
+        "Before you invite: 1 of the selected people needs space for a wheelchair, "
+        "which this venue does not list." in before.text
+    )
+    assert (
+        "Before you invite: 2 of the selected people need a quiet room, "
+        "which this venue does not list." in before.text
+    )
+    assert "1 selected person has not agreed to share their needs with organisers" in before.text
+    assert LIVED_CANARY not in before.text
+    assert before.text.index("app-venue-gap") < before.text.index("Invite the selected people")
+    assert after.status_code == 200
+    assert after.text.count('class="govuk-warning-text app-venue-gap"') == 1
+    assert (
+        "1 of the selected people needs a quiet room, which this venue does not list." in after.text
+    )
+    assert "Before you invite" not in after.text

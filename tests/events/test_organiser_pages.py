@@ -131,6 +131,29 @@ async def test_bad_event_input_names_the_field_and_saves_nothing(
     assert await Event.count() == 0
 
 
+async def test_every_problem_with_how_the_fields_fit_is_named_at_once(
+    client: httpx.AsyncClient, organiser: dict[str, str]
+) -> None:
+    """No venue, no joining link, a start in the past and an end before it: all four listed
+    in the error summary together, in the form's order, and nothing saved."""
+    yesterday = date.today() - timedelta(days=1)
+    post = _event_post(None, yesterday, mode="hybrid", join_link="", ends_at="9am")
+
+    response = await client.post("/events/new", data=post, headers=organiser)
+
+    assert response.status_code == 400
+    summary = response.text[response.text.index("govuk-error-summary") :]
+    links = [
+        '<a href="#venue">Select a venue for an event people come to in person</a>',
+        '<a href="#join_link">Enter the online joining link, starting https://</a>',
+        '<a href="#starts_at-day">Enter when the event starts, in the future</a>',
+        '<a href="#ends_at">Enter an end time after the start time</a>',
+    ]
+    assert all(link in summary for link in links)
+    assert [summary.index(link) for link in links] == sorted(summary.index(link) for link in links)
+    assert await Event.count() == 0
+
+
 async def test_a_start_in_the_past_is_refused(
     client: httpx.AsyncClient, organiser: dict[str, str]
 ) -> None:

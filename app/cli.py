@@ -33,8 +33,9 @@ from app.worker import run_forever, run_once
 from events import demo as events_demo
 from participation import demo as participation_demo
 from participation import demo_recruitment
+from payments import demo as payments_demo
 
-DEMO_STEPS = (kernel_demo, participation_demo, demo_recruitment, events_demo)
+DEMO_STEPS = (kernel_demo, participation_demo, demo_recruitment, events_demo, payments_demo)
 
 
 def fail(message: str) -> None:

@@ -84,6 +84,7 @@ STATUS_TITLES = {
     409: "This has changed",
     413: "What you sent is too large",
     415: "We cannot read what you sent",
+    422: "Check what you sent",
     410: "These details were erased",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",

@@ -36,6 +36,7 @@ import participation.services.retention
 import payments.api
 import payments.datamap
 import payments.pages
+import payments.services.retention
 from app import mail, worker
 from app.api import API_PREFIX, api_router
 from app.auth.flow import CSRF_COOKIE
@@ -72,6 +73,7 @@ def retention_rules() -> tuple[RetentionRule, ...]:
         *KERNEL_RETENTION,
         *participation.services.retention.RETENTION,
         *events.services.retention.RETENTION,
+        *payments.services.retention.RETENTION,
     )
 
 

@@ -185,7 +185,14 @@ MAPS: tuple[TableMap, ...] = (
     ),
     TableMap(
         IdempotencyRecord,
-        fields=(_staff("once", "Answer a retried payment request once, for its sender"),),
+        fields=(
+            _id(
+                "once",
+                "Answer a retried payment request once, for its sender",
+                exported=False,
+                retention="7 days",
+            ),
+        ),
         not_personal=_columns_except(IdempotencyRecord, "once"),
     ),
 )

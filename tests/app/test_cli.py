@@ -39,7 +39,7 @@ def test_migrate_then_check_reports_all_clear(migrated: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Keys: OK (development, active master key dev-1)",
-        "Data map: OK (94 personal-data columns)",
+        "Data map: OK (96 personal-data columns)",
         f"Database: OK (SQLite file {migrated / 'reciprocity.sqlite'})",
         "Migrations: OK",
     ]
@@ -72,6 +72,11 @@ def test_demo_fills_an_empty_database_once(tmp_path: Path) -> None:
         "review board\n"
         "  2 venues (County Hall with its access features, an online room) and the housing "
         "panel's first session, with 1 selected person invited\n"
+        "  the panel's briefing session under way now: 1 checked in, 1 check-in note\n"
+        "  38 benefit and tax figures for 2025/26 and 2026/27, and an approved remuneration "
+        "policy paying £25 an hour for panels\n"
+        "  benefits told to us with consent by jordan@example.org and by the person selected "
+        "for the housing panel, who chose a smaller fee after reading the facts\n"
     )
     assert second.stdout == "The database already has data; no demo data added.\n"
 

@@ -15,6 +15,7 @@ from payments.tables import (
     BenefitDeclaration,
     BenefitThreshold,
     EntryState,
+    ExpenseClaim,
     ExportBatch,
     IdempotencyRecord,
     LedgerEntry,
@@ -24,6 +25,7 @@ from payments.tables import (
     PolicyExpenseRule,
     PolicyRate,
     PolicyVersion,
+    Voucher,
 )
 
 PUBLIC_TASK = "Art 6(1)(e) public task"
@@ -73,6 +75,18 @@ def _sealed(
         retention=retention,
         visible_to=visible_to,
         key=key,
+    )
+
+
+def _finance(column: str, purpose: str) -> PersonalField:
+    """A payment record's detail, sealed under the finance key (kept after erasure)."""
+    return _sealed(
+        column,
+        purpose,
+        key=KeyOwner.finance,
+        basis=LEGAL_OBLIGATION,
+        retention=PAYMENT_RECORDS,
+        visible_to=FINANCE,
     )
 
 
@@ -131,30 +145,9 @@ MAPS: tuple[TableMap, ...] = (
         Payee,
         fields=(
             _id("subject", PAYING),
-            _sealed(
-                "account_name",
-                PAYING,
-                key=KeyOwner.finance,
-                basis=LEGAL_OBLIGATION,
-                retention=PAYMENT_RECORDS,
-                visible_to=FINANCE,
-            ),
-            _sealed(
-                "sort_code",
-                PAYING,
-                key=KeyOwner.finance,
-                basis=LEGAL_OBLIGATION,
-                retention=PAYMENT_RECORDS,
-                visible_to=FINANCE,
-            ),
-            _sealed(
-                "account_number",
-                PAYING,
-                key=KeyOwner.finance,
-                basis=LEGAL_OBLIGATION,
-                retention=PAYMENT_RECORDS,
-                visible_to=FINANCE,
-            ),
+            _finance("account_name", PAYING),
+            _finance("sort_code", PAYING),
+            _finance("account_number", PAYING),
         ),
         not_personal=("id", "reference", "updated_at", "sealed_with"),
         owner_column="subject",
@@ -194,5 +187,34 @@ MAPS: tuple[TableMap, ...] = (
             ),
         ),
         not_personal=_columns_except(IdempotencyRecord, "once"),
+    ),
+    TableMap(
+        ExpenseClaim,
+        fields=(
+            _id("subject", PAYING),
+            _finance("details", "Pay people back what taking part cost them"),
+            _finance("receipt", "Check an expense against its receipt"),
+            _staff("submitted_by", "Record who claimed an expense on someone's behalf"),
+            _staff("decided_by", "Record who approved or rejected an expense"),
+        ),
+        not_personal=_columns_except(
+            ExpenseClaim, "subject", "details", "receipt", "submitted_by", "decided_by"
+        ),
+        owner_column="subject",
+        kept_on_erasure="Expense claims are payment records, kept for the financial year + 6 years",
+        export_context=("event", "category", "amount_pence", "status", "submitted_at"),
+    ),
+    TableMap(
+        Voucher,
+        fields=(
+            _id("subject", PAYING),
+            _finance("serial", "Give and trace vouchers given as payment"),
+            _staff("issued_by", "Record who issued a voucher"),
+            _staff("handed_over_by", "Record who handed a voucher over"),
+        ),
+        not_personal=_columns_except(Voucher, "subject", "serial", "issued_by", "handed_over_by"),
+        owner_column="subject",
+        kept_on_erasure="Vouchers are payment records, kept for the financial year + 6 years",
+        export_context=("provider", "value_pence", "expires_on", "issued_at", "handed_over_at"),
     ),
 )

@@ -223,3 +223,49 @@ class IdempotencyRecord(Table, tablename="idempotency_record"):
     status = Integer(default=0)
     response = Bytea(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class ExpenseClaim(Table, tablename="expense_claim"):
+    """An expense a person asks to be paid (or a staff member asks for them): what kind, how
+    much, for which event, with a receipt image where the policy needs one. Approved claims
+    become ledger entries (``entry``); rejected ones keep their reason. What it was for and the
+    receipt are sealed under the finance key: they are payment records."""
+
+    id = UUID(primary_key=True)
+    subject = UUID(index=True)
+    event = UUID(null=True, default=None, index=True)
+    opportunity = UUID(null=True, default=None)
+    category = Varchar(length=30)
+    amount_pence = Integer()
+    miles = Integer(null=True, default=None)
+    details = Bytea(null=True, default=None)
+    receipt = Bytea(null=True, default=None)
+    receipt_type = Varchar(length=40, default="")
+    in_advance = Boolean(default=False)
+    status = Varchar(length=10, default="submitted")
+    reason = Varchar(length=300, default="")
+    submitted_by = UUID(null=True, default=None)
+    submitted_at = Timestamptz(default=TimestamptzNow())
+    decided_by = UUID(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    entry = UUID(null=True, default=None, unique=True)
+    sealed_with = Varchar(length=32, default="")
+
+
+class Voucher(Table, tablename="voucher"):
+    """A voucher given as payment: provider, serial (sealed under the finance key: it is worth
+    money to whoever reads it), value, expiry, who issued it and when it was handed over. It
+    belongs to one ledger entry of kind "voucher"."""
+
+    id = UUID(primary_key=True)
+    entry = UUID(unique=True)
+    subject = UUID(index=True)
+    provider = Varchar(length=60)
+    serial = Bytea(null=True, default=None)
+    value_pence = Integer()
+    expires_on = Date(null=True, default=None)
+    issued_by = UUID(null=True, default=None)
+    issued_at = Timestamptz(default=TimestamptzNow())
+    handed_over_at = Timestamptz(null=True, default=None)
+    handed_over_by = UUID(null=True, default=None)
+    sealed_with = Varchar(length=32, default="")

@@ -39,7 +39,7 @@ def test_migrate_then_check_reports_all_clear(migrated: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Keys: OK (development, active master key dev-1)",
-        "Data map: OK (96 personal-data columns)",
+        "Data map: OK (105 personal-data columns)",
         f"Database: OK (SQLite file {migrated / 'reciprocity.sqlite'})",
         "Migrations: OK",
     ]

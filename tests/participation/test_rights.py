@@ -28,7 +28,14 @@ from participation.tables import (
     Reviewer,
     Score,
 )
-from payments.tables import BenefitDeclaration, LedgerEntry, Payee, PaymentChoice
+from payments.tables import (
+    BenefitDeclaration,
+    ExpenseClaim,
+    LedgerEntry,
+    Payee,
+    PaymentChoice,
+    Voucher,
+)
 from tests.participation.conftest import COORDINATOR, new_profile
 from tests.participation.recruiting import published
 from tests.support.canaries import canary
@@ -51,6 +58,8 @@ async def seed_everywhere(sealer: Sealer, label: str, phone: str) -> dict[str, s
         "benefits": canary(f"{label}-benefits"),
         "facts": canary(f"{label}-facts"),
         "account_name": canary(f"{label}-account-name"),
+        "expense": canary(f"{label}-expense"),
+        "serial": canary(f"{label}-serial"),
     }
     profile = new_profile(
         values["name"],
@@ -120,8 +129,39 @@ async def _payments(sealer: Sealer, subject: UUID, values: dict[str, str]) -> No
         },
     )
     await Payee.insert(Payee(id=payee, subject=subject, reference=payee.hex[:12], **bank))
+    entry = uuid4()
     await LedgerEntry.insert(
-        LedgerEntry(id=uuid4(), subject=subject, kind="fee", amount_pence=2500, proposed_by=uuid4())
+        LedgerEntry(
+            id=entry, subject=subject, kind="voucher", amount_pence=2500, proposed_by=uuid4()
+        )
+    )
+    claim, voucher = uuid4(), uuid4()
+    claimed = await sealer.seal(
+        ExpenseClaim, claim, subject, {"details": values["expense"], "receipt": "cmVjZWlwdA=="}
+    )
+    await ExpenseClaim.insert(
+        ExpenseClaim(
+            id=claim,
+            subject=subject,
+            category="taxi",
+            amount_pence=1850,
+            submitted_by=uuid4(),
+            decided_by=uuid4(),
+            **claimed,
+        )
+    )
+    serial = await sealer.seal(Voucher, voucher, subject, {"serial": values["serial"]})
+    await Voucher.insert(
+        Voucher(
+            id=voucher,
+            entry=entry,
+            subject=subject,
+            provider="Love2shop",
+            value_pence=2500,
+            issued_by=uuid4(),
+            handed_over_by=uuid4(),
+            **serial,
+        )
     )
 
 

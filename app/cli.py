@@ -34,8 +34,18 @@ from events import demo as events_demo
 from participation import demo as participation_demo
 from participation import demo_recruitment
 from payments import demo as payments_demo
+from payments import demo_expenses, demo_fees, demo_vouchers
 
-DEMO_STEPS = (kernel_demo, participation_demo, demo_recruitment, events_demo, payments_demo)
+DEMO_STEPS = (
+    kernel_demo,
+    participation_demo,
+    demo_recruitment,
+    events_demo,
+    payments_demo,
+    demo_fees,
+    demo_expenses,
+    demo_vouchers,
+)
 
 
 def fail(message: str) -> None:

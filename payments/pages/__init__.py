@@ -11,9 +11,31 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from payments.pages import choices, finance, policy, thresholds
+from payments.pages import (
+    bank,
+    choices,
+    dashboard,
+    documents,
+    expenses,
+    fees,
+    finance,
+    policy,
+    thresholds,
+    vouchers,
+)
 
-MODULES: tuple[ModuleType, ...] = (policy, thresholds, choices, finance)
+MODULES: tuple[ModuleType, ...] = (
+    policy,
+    thresholds,
+    choices,
+    bank,
+    expenses,
+    finance,
+    fees,
+    vouchers,
+    dashboard,
+    documents,
+)
 
 ROUTES: list[Any] = [route for module in MODULES for route in module.ROUTES]
 ACCESS: dict[str, Any] = {name: rule for module in MODULES for name, rule in module.ACCESS.items()}

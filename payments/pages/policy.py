@@ -18,7 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app.auth.access import Rule, current_user, roles
+from app.auth.access import ADMIN_FRESH, Rule, current_user, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import Conflict, FieldError
@@ -346,13 +346,14 @@ ACCESS: dict[str, Rule] = {
             "payment-policy-new",
             "payment-policy-edit",
             "payment-policy-edit-submit",
-            "payment-policy-approve",
             "payment-policy-copy",
             "payment-policy-retire-confirm",
-            "payment-policy-retire",
         ),
         ADMINS,
     ),
+    # Approving or retiring changes what everyone is paid: a fresh sign-in, as for staff changes.
+    "payment-policy-approve": ADMIN_FRESH,
+    "payment-policy-retire": ADMIN_FRESH,
 }
 NAVIGATION: list[Any] = [
     NavItem("Payment policy", "/payments/policy", roles=frozenset({Role.admin}))

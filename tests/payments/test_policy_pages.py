@@ -28,7 +28,7 @@ VERSION = re.compile(r"^/payments/policy/([0-9a-f-]{36})\?done=(\w+)$")
 
 async def signed_in(app: Litestar, client: httpx.AsyncClient, *roles: str) -> dict[str, str]:
     kind = "participant" if roles == (Role.participant,) else "staff"
-    await sign_in(app, client, await make_account(app, kind, roles))
+    await sign_in(app, client, await make_account(app, kind, roles), fresh=True)
     return await csrf_headers(client)
 
 
@@ -307,3 +307,21 @@ async def test_the_menu_shows_payment_policy_once_to_an_admin_with_every_role(
     link = 'href="/payments/policy" aria-current="page"'
     assert everyone.count(link) == 1
     assert finance.count('href="/payments/policy"') == 0
+
+
+async def test_approving_needs_a_fresh_sign_in(
+    running_app: Litestar, client: httpx.AsyncClient
+) -> None:
+    await sign_in(running_app, client, await make_account(running_app, "staff", (Role.admin,)))
+    headers = await csrf_headers(client)
+    draft = await a_draft()
+
+    answer = await client.post(
+        f"/payments/policy/{draft}/approve",
+        data={"approval_ref": "Cabinet 2026/41"},
+        headers=headers,
+    )
+
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/account/confirm?")
+    assert (await policy.view(draft)).status == "draft"

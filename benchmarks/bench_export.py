@@ -3,8 +3,9 @@
 20,000 payees with bank details sealed under the finance key, 110,000 approved ledger entries
 over 200 events, locked into a batch of 10,000 and a batch of 100,000 (``ledger_entry`` and
 ``entry_state`` rows written as the ledger writes them). OURS: ``export.stream_csv`` with a fresh
-Sealer (the finance key unwrapped from the first query's join; members ordered by
-``batches.members``; policy and event looked up once each; one audit row), every chunk hashed.
+Sealer (the finance key read and unwrapped once; members in ``batches.members`` order, read in
+keyset pages of 1,000; each payee's bank details decrypted once per download; policy and event
+looked up once each; one audit row), every chunk hashed.
 BASELINE: ONE raw SQL query on a stdlib ``sqlite3`` connection joining entry, state, payee,
 policy and event in member order, the three bank fields opened with ``app.crypto.unseal_row``
 under the same (already unwrapped) key, the same cells formatted and escaped, written by

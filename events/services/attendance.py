@@ -15,6 +15,7 @@ does not reach them: they are kept only six months after the event instead (see
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +27,7 @@ from app.errors import Conflict, DomainError, FieldError, NotFound
 from app.redact import Sensitive
 from app.sealed import Sealer
 from events.services import ics, scheduling
-from events.tables import CheckInNote, Invitation
+from events.tables import CheckInNote, Event, Invitation
 
 COMING = ("accepted", "tentative")
 MAX_MINUTES = 24 * 60
@@ -69,6 +70,37 @@ async def roster(event: UUID) -> list[dict[str, Any]]:
         & (Invitation.reply.is_in(list(COMING)) | Invitation.attended.is_not_null())
     )
     return sorted(rows, key=lambda r: r["created_at"])
+
+
+async def hours_of(event: UUID) -> dict[UUID, int]:
+    """Minutes recorded for each person who came to the event (the basis of their fee); people
+    who did not come, or whose hours are not recorded yet, are left out. Read-only."""
+    rows = await Invitation.select(Invitation.subject, Invitation.minutes).where(
+        (Invitation.event == event)
+        & (Invitation.attended.eq(True))
+        & Invitation.minutes.is_not_null()
+    )
+    return {row["subject"]: int(row["minutes"]) for row in rows}
+
+
+async def with_hours(limit: int = 200) -> list[dict[str, Any]]:
+    """Events, newest first, where someone has hours recorded, each with ``people``: how many
+    have hours. Cancelled events are left out. Read-only (what payments proposes fees from)."""
+    recorded = await Invitation.select(Invitation.event).where(
+        (Invitation.attended.eq(True)) & (Invitation.minutes > 0)
+    )
+    people = Counter(row["event"] for row in recorded)
+    if not people:
+        return []
+    rows = (
+        await Event.select(
+            Event.id, Event.title, Event.kind, Event.opportunity, Event.starts_at, Event.ends_at
+        )
+        .where(Event.id.is_in(list(people)) & (Event.status != "cancelled"))
+        .order_by(Event.starts_at, ascending=False)
+        .limit(limit)
+    )
+    return [{**row, "people": people[row["id"]]} for row in rows]
 
 
 async def check_in(event: UUID, invitation: UUID, actor: audit.Actor) -> None:

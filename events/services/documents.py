@@ -8,19 +8,14 @@ the profile by staff, who see the safe-contact warning there).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from docx import Document
 from docx.enum.text import WD_BREAK
-from docx.shared import Pt
 
+from app.docs import BODY_SIZE, as_bytes, new_document
 from events.services import ics
 from events.vocabulary import VENUE_FEATURES
-
-BODY_SIZE = Pt(14)
-"""Letters go to many people with low vision: 14 pt body, larger headings."""
 
 
 @dataclass(frozen=True)
@@ -111,12 +106,8 @@ def _contact(document: Any, team: Team) -> None:
 
 
 def _document() -> Any:
-    document = Document()
-    document.styles["Normal"].font.size = BODY_SIZE
-    return document
+    return new_document(BODY_SIZE)
 
 
 def _saved(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return as_bytes(document)

@@ -15,10 +15,13 @@ Why it is built this way:
   workbook's creation date is the batch's lock time. The first download stores the CSV's
   SHA-256 on the batch; every later CSV or XLSX download is checked against it, and a
   mismatch (say, bank details changed after locking) is refused, never served.
-- **Streamed**: entries are read a thousand at a time with their payees' sealed details; the
-  finance data key is read once per query (primed, as ``Sealer.prime_from`` does) and only
-  the three bank fields are decrypted. A download spools to a temporary file (on disk past a
-  few megabytes) so the hash can be checked before the first byte is sent.
+- **Streamed**: entries are read a thousand at a time with their payees' sealed details, in
+  keyset pages that follow the members order (no list of the batch's ids, no ``IN`` lists);
+  the finance data key is read once per download (primed, as ``Sealer.prime_from`` does) and
+  only the three bank fields are decrypted, once per payee per download (people get many
+  payments; the cache belongs to the download and is gone with it). A download spools to a
+  temporary file (on disk past a few megabytes) so the hash can be checked before the first
+  byte is sent.
 - **XLSX via XlsxWriter**: its zip members carry a fixed 1980 timestamp and its document
   dates can be set, so the bytes are deterministic (openpyxl stamps the save time into the
   file and the zip). Constant-memory mode writes rows through a temporary file.
@@ -49,7 +52,7 @@ from events.services import scheduling
 from participation.services.reach import escape_cell
 from payments.money import decimal_pounds
 from payments.services import batches, ledger
-from payments.tables import ExportBatch, LedgerEntry, Payee, PolicyVersion
+from payments.tables import ExportBatch, LedgerEntry, Payee, PolicyVersion, Voucher
 
 COLUMNS: Final = (
     "batch_reference",
@@ -74,6 +77,7 @@ COLUMNS: Final = (
 MONEY: Final = frozenset({"amount", "fee_amount", "expense_amount"})
 BANK_FIELDS: Final = ("account_name", "sort_code", "account_number")
 ROWS_PER_QUERY: Final = 1000
+PAYEES_CACHED: Final = 50_000
 SPOOL_IN_MEMORY: Final = 8 * 1024 * 1024
 CHUNK: Final = 64 * 1024
 LONDON: Final = ZoneInfo("Europe/London")
@@ -233,37 +237,76 @@ async def _batch(batch: UUID) -> _Batch:
 async def _lines(
     found: _Batch, sealer: Sealer, actor: audit.Actor
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Every member as a dict of ``COLUMNS``, ``ROWS_PER_QUERY`` at a time, in members order."""
-    members = await batches.members(found.id)
-    await _audit_download(found, actor)
+    """Every member as a dict of ``COLUMNS``, ``ROWS_PER_QUERY`` at a time, in members order.
+
+    Pages follow the members order by keyset (after the last entry of the page before), so a
+    batch of any size is read in bounded memory without a list of its ids. Bank details are
+    decrypted once per payee (people get many payments) into a cache that lives only as long
+    as this download. The row count is checked against the batch's, so a file can never be
+    short or doubled."""
+    expected = await _audit_download(found, actor)
+    await _prime_finance_key(sealer)
     policies: dict[Any, dict[str, Any]] = {}
     events: dict[Any, str] = {}
-    for start in range(0, len(members), ROWS_PER_QUERY):
-        ids = members[start : start + ROWS_PER_QUERY]
-        rows = {_uuid(r["id"]): r for r in await _entry_rows(sealer, ids)}
+    payees: dict[str, dict[str, str]] = {}
+    number, after = 0, None
+    while number < expected and (rows := await _entry_page(found.id, after)):
         lines = []
-        for number, entry in enumerate(ids, start=start + 1):
-            row = rows[entry]
-            bank = await _bank_details(sealer, row)
-            policy = await _policy(policies, row["policy"])
-            event_date = await _event_date(events, row["event"])
-            lines.append(_line(found, number, row, bank=bank, policy=policy, event_date=event_date))
+        for row in rows:  # cache hits are checked here: no coroutine per row and lookup
+            number += 1
+            bank = payees.get(row["payee_id"]) or await _bank_details(sealer, payees, row)
+            policy_id, event = row["policy"], row["event"]
+            policy = (
+                policies[policy_id] if policy_id in policies else await _policy(policies, policy_id)
+            )
+            event_date = events[event] if event in events else await _event_date(events, event)
+            line = _line(found, number, row, bank=bank, policy=policy, event_date=event_date)
+            line["voucher_serials"] = (
+                "" if row["voucher_id"] is None else await _serial(sealer, row)
+            )
+            lines.append(line)
+        after = rows[-1]["id"]
         yield lines
+    if number != expected:
+        raise Conflict(CHANGED)
 
 
-async def _entry_rows(sealer: Sealer, ids: list[UUID]) -> list[dict[str, Any]]:
-    """The entries, their payee's sealed bank details and the finance data key, one query."""
-    marks = ",".join("{}" for _ in ids)
-    rows: list[dict[str, Any]] = await LedgerEntry.raw(
-        "SELECT e.id, e.kind, e.amount_pence, e.method, e.policy, e.event, "  # noqa: S608 - our names
-        "p.id AS payee_id, p.reference, p.account_name, p.sort_code, p.account_number, "
-        f"k.owner AS key_owner, {KEY_COLUMNS} FROM ledger_entry e "
-        f"LEFT JOIN payee p ON p.subject = e.subject {key_join('{}')} "
-        f"WHERE e.id IN ({marks})",
-        FINANCE_OWNER,
-        *ids,
+async def _entry_page(batch: UUID, after: str | None) -> list[dict[str, Any]]:
+    """Up to ``ROWS_PER_QUERY`` members after entry ``after`` (ids as text), with their payee's
+    sealed bank details, in members order (oldest first, then id). One query; the scan walks
+    the ledger's ``created_at`` index and looks each entry's state up by entry, so each page
+    costs its own rows, not the batch's (``COALESCE`` keeps SQLite from using the batch index,
+    which it would otherwise probe for every ledger row). The first page starts at the batch's
+    oldest entry, so older ledger rows are not walked."""
+    keyset = (
+        "AND (e.created_at, e.id) > (SELECT l.created_at, l.id FROM ledger_entry l "
+        "WHERE l.id = {}) "
+        if after is not None
+        else "AND e.created_at >= (SELECT MIN(f.created_at) FROM entry_state t "
+        "JOIN ledger_entry f ON f.id = t.entry WHERE t.batch = {} AND t.state = 'batched') "
     )
-    return sealer.prime_from(rows, "key_owner")
+    rows: list[dict[str, Any]] = await LedgerEntry.raw(
+        "SELECT CAST(e.id AS TEXT) AS id, e.kind, e.amount_pence, e.method, "  # noqa: S608 - our names
+        "CAST(e.policy AS TEXT) AS policy, CAST(e.event AS TEXT) AS event, "
+        "CAST(p.id AS TEXT) AS payee_id, p.reference, p.account_name, p.sort_code, "
+        "p.account_number, v.id AS voucher_id, v.serial AS voucher_serial "
+        "FROM ledger_entry e CROSS JOIN entry_state s "
+        "LEFT JOIN payee p ON p.subject = e.subject LEFT JOIN voucher v ON v.entry = e.id "
+        "WHERE s.entry = e.id AND COALESCE(s.batch, e.id) = {} AND s.state = 'batched' "
+        f"{keyset}ORDER BY e.created_at, e.id LIMIT {ROWS_PER_QUERY}",
+        batch,
+        batch if after is None else UUID(after),
+    )
+    return rows
+
+
+async def _prime_finance_key(sealer: Sealer) -> None:
+    """Read the finance data key once for the whole file (the rows need no key columns)."""
+    rows = await LedgerEntry.raw(
+        f"SELECT k.owner AS key_owner, {KEY_COLUMNS} FROM data_key k WHERE k.owner = {{}}",  # noqa: S608
+        FINANCE_OWNER,
+    )
+    sealer.prime_from(rows, "key_owner")
 
 
 async def _payee_rows(sealer: Sealer, subjects: list[UUID]) -> list[dict[str, Any]]:
@@ -278,11 +321,30 @@ async def _payee_rows(sealer: Sealer, subjects: list[UUID]) -> list[dict[str, An
     return sealer.prime_from(rows, "key_owner")
 
 
-async def _bank_details(sealer: Sealer, row: dict[str, Any]) -> dict[str, str]:
-    if row["payee_id"] is None:
+async def _bank_details(
+    sealer: Sealer, cache: dict[str, dict[str, str]], row: dict[str, Any]
+) -> dict[str, str]:
+    """The payee's bank details, decrypted once per payee per download (``cache`` belongs to
+    one download; past ``PAYEES_CACHED`` people the longest held is dropped, so a batch of many
+    people stays in bounded memory)."""
+    payee = row["payee_id"]
+    if payee is None:
         return dict.fromkeys(BANK_FIELDS, "")
-    opened = await sealer.open(Payee, {**row, "id": row["payee_id"]}, BANK_FIELDS)
-    return {column: _plain(opened[column]) for column in BANK_FIELDS}
+    if payee not in cache:
+        if len(cache) >= PAYEES_CACHED:
+            del cache[next(iter(cache))]
+        opened = await sealer.open(Payee, {**row, "id": payee}, BANK_FIELDS)
+        cache[payee] = {column: _plain(opened[column]) for column in BANK_FIELDS}
+    return cache[payee]
+
+
+async def _serial(sealer: Sealer, row: dict[str, Any]) -> str:
+    """The serial of the voucher issued for a voucher entry (sealed under the finance key, like
+    bank details); "" for other entries. Vouchers are issued before batching, so it is fixed."""
+    if row["voucher_id"] is None:
+        return ""
+    voucher = {"id": row["voucher_id"], "serial": row["voucher_serial"]}
+    return _plain((await sealer.open(Voucher, voucher, ("serial",)))["serial"])
 
 
 async def _policy(cache: dict[Any, dict[str, Any]], policy: Any) -> dict[str, Any]:
@@ -344,20 +406,20 @@ def _line(
         "ledger_code": policy.get("expense_ledger_code" if expense else "fee_ledger_code", ""),
         "policy_version": f"{policy['name']} v{policy['version']}" if policy else "",
         "voucher_serials": "",
-        "entry_id": str(_uuid(row["id"])),
+        "entry_id": str(row["id"]),
         "event_date": event_date,
     }
 
 
+_FORMATS: Final = tuple(
+    (c, decimal_pounds if c in MONEY else str if c == "line" else escape_cell) for c in COLUMNS
+)
+"""Each column with how its CSV cell is written: money from pence, the line number, or text
+escaped against formulas."""
+
+
 def _csv_cells(line: dict[str, Any]) -> list[str]:
-    return [
-        decimal_pounds(line[c])
-        if c in MONEY
-        else str(line[c])
-        if c == "line"
-        else escape_cell(line[c])
-        for c in COLUMNS
-    ]
+    return [format_cell(line[c]) for c, format_cell in _FORMATS]
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -427,10 +489,11 @@ async def _check(batch: UUID, sha256: str) -> None:
         raise Conflict(CHANGED)
 
 
-async def _audit_download(found: _Batch, actor: audit.Actor) -> None:
-    """One event before anything is decrypted: who, which batch, how many people."""
+async def _audit_download(found: _Batch, actor: audit.Actor) -> int:
+    """One event before anything is decrypted: who, which batch, how many people. Returns how
+    many entries the batch has (the file must have exactly that many lines)."""
     rows = await LedgerEntry.raw(
-        "SELECT COUNT(DISTINCT e.subject) AS people FROM entry_state s "
+        "SELECT COUNT(DISTINCT e.subject) AS people, COUNT(*) AS entries FROM entry_state s "
         "JOIN ledger_entry e ON e.id = s.entry WHERE s.batch = {} AND s.state = 'batched'",
         found.id,
     )
@@ -442,6 +505,7 @@ async def _audit_download(found: _Batch, actor: audit.Actor) -> None:
         purpose=f"finance file of batch {found.reference}: "
         + (f"{people} people" if people != 1 else "1 person"),
     )
+    return int(rows[0]["entries"])
 
 
 async def _filename(batch: UUID, extension: str) -> str:

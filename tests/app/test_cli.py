@@ -77,6 +77,14 @@ def test_demo_fills_an_empty_database_once(tmp_path: Path) -> None:
         "policy paying £25 an hour for panels\n"
         "  benefits told to us with consent by jordan@example.org and by the person selected "
         "for the housing panel, who chose a smaller fee after reading the facts\n"
+        "  1 fee proposed from the attendance of Housing support panel: briefing (£20), waiting "
+        "for finance to approve at /finance\n"
+        "  bank details given by jordan@example.org, shown masked as ****6819 at "
+        "/your-payments/bank-details\n"
+        "  expense claims by jordan@example.org: a £4.80 bus fare approved (its payment waits "
+        "in Payments) and a £16.50 taxi waiting for finance at /finance/expenses\n"
+        "  a £25 Love2shop e-voucher for jordan@example.org, proposed and approved by two "
+        "different staff, issued and waiting to be handed over at /finance/vouchers\n"
     )
     assert second.stdout == "The database already has data; no demo data added.\n"
 

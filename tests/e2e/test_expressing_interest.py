@@ -9,7 +9,12 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_sign_in import latest_email_to, new_admin, open_menu_on_a_phone, staff_sign_in
+from tests.e2e.test_sign_in import (
+    latest_email_to,
+    new_admin,
+    sign_out,
+    staff_sign_in,
+)
 from tests.support.axe import assert_accessible
 from tests.support.smtp import CapturingSMTPServer
 
@@ -44,12 +49,6 @@ def publish_an_opportunity(page: Page, title: str) -> None:
     page.get_by_role("button", name="Save as draft").click()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Open", exact=True).first).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    open_menu_on_a_phone(page)
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.locator("h1")).to_have_text("You have signed out")
 
 
 def test_a_new_person_expresses_interest(

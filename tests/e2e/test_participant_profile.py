@@ -13,6 +13,7 @@ from tests.e2e.test_sign_in import (
     add_person_with_a_code,
     new_admin,
     open_menu_on_a_phone,
+    sign_out,
     staff_sign_in,
 )
 from tests.support.axe import assert_accessible
@@ -135,9 +136,7 @@ def test_participant_withdraws_and_their_details_are_deleted(
     new_admin(live_env, coordinator)
     staff_sign_in(page, coordinator)
     add_person_with_a_code(page, "Wren", participant)
-    open_menu_on_a_phone(page)
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.locator("h1")).to_have_text("You have signed out")
+    sign_out(page)
 
     participant_sign_in(page, mailbox, participant)
     page.get_by_role("link", name="What you have agreed to").click()

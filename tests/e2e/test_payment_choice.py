@@ -18,6 +18,7 @@ from tests.e2e.test_sign_in import (
     add_person_with_a_code,
     new_admin,
     open_menu_on_a_phone,
+    sign_out,
     staff_sign_in,
 )
 from tests.support.axe import assert_accessible
@@ -69,8 +70,7 @@ def test_a_participant_reads_the_facts_and_chooses_a_smaller_fee(
     add_venue(page, venue)
     select_on_the_board(page, new_opportunity(page, opportunity), name, person)
     schedule_panel(page, panel, venue, opportunity)
-    open_menu_on_a_phone(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     participant_sign_in(page, mailbox, person)
     tell_us_about_esa(page)

@@ -128,9 +128,7 @@ def test_participant_signs_in_with_the_emailed_link(
     staff_sign_in(page, coordinator)
     add_person_with_a_code(page, "Pat", participant)
     assert_accessible(page)
-    open_menu_on_a_phone(page)
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.locator("h1")).to_have_text("You have signed out")
+    sign_out(page)
 
     page.goto("/sign-in")
     page.get_by_role("button", name="Sign in with your email").click()
@@ -150,3 +148,11 @@ def test_participant_signs_in_with_the_emailed_link(
     expect(page.locator("h1")).to_have_text("Your account")
     expect(page.get_by_text("Pat", exact=True)).to_be_visible()
     screenshot(page, "participant-account")
+
+
+def sign_out(page: Page) -> None:
+    """Sign out from the menu and wait for the signed-out page: navigating on before it has
+    loaded would race the response that expires the cookies."""
+    open_menu_on_a_phone(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("h1")).to_have_text("You have signed out")

@@ -330,3 +330,25 @@ async def test_a_persons_erasure_and_export_do_not_reach_event_notes(sealer: Sea
     assert "check_in_note" not in export["tables"]
     shown = await attendance.notes_of(sealer, [event], ORGANISER, "attendance")
     assert [n.text.reveal() for n in shown] == [NOTE]
+
+
+async def test_hours_recorded_are_read_per_person_and_per_event(sealer: Sealer) -> None:
+    event, people = await _setup(sealer)
+    assert await attendance.with_hours() == []
+    await attendance.set_hours(event, people["ann"], 150, ORGANISER)
+    await attendance.check_in(event, people["bo"], ORGANISER)
+    await attendance.mark_absent(event, people["cy"], ORGANISER)
+    subjects = {
+        name: (await Invitation.select().where(Invitation.id == people[name]).first() or {})[
+            "subject"
+        ]
+        for name in ("ann", "bo")
+    }
+
+    hours = await attendance.hours_of(event)
+    [listed] = await attendance.with_hours()
+
+    assert hours == {subjects["ann"]: 150, subjects["bo"]: 180}
+    assert (listed["id"], listed["people"], listed["kind"]) == (event, 2, "evaluation_panel")
+    await Event.update({Event.status: "cancelled"}).where(Event.id == event)
+    assert await attendance.with_hours() == []

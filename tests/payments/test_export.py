@@ -24,7 +24,7 @@ from app.vault import Vault
 from participation import schemas
 from participation.services import profiles
 from payments.money import decimal_pounds
-from payments.services import batches, export
+from payments.services import batches, export, vouchers
 from payments.tables import ExportBatch, Payee
 from tests.participation.conftest import COORDINATOR, add_person
 from tests.payments.hx_support import (
@@ -305,3 +305,45 @@ async def test_a_voided_batch_has_no_file(db: None, sealer: Sealer) -> None:
 
     with pytest.raises(Conflict, match="voided"):
         await export.csv_bytes(batch, sealer=sealer, actor=FINANCE)
+
+
+async def test_a_voucher_entry_carries_its_serial_the_same_on_every_download(
+    db: None, sealer: Sealer
+) -> None:
+    person = uuid4()
+    await add_payee(sealer, person)
+    entry = await approved_entry(person, 2500, kind="voucher", method="e_voucher")
+    new = vouchers.NewVoucher(entry, "Love2shop", "L2S-0001-7788", datetime(2027, 6, 1).date())
+    await vouchers.issue(sealer, new, FINANCE, datetime(2026, 11, 23).date())
+    batch = await locked([entry])
+
+    first = await export.csv_bytes(batch, sealer=sealer, actor=FINANCE)
+    fresh = Sealer(Vault(sealer.vault.keyring), sealer.datamap)  # no key cached yet
+
+    assert parsed(first)[1][13] == "L2S-0001-7788"
+    assert await export.csv_bytes(batch, sealer=fresh, actor=FINANCE) == first
+
+
+async def test_a_batch_read_in_pages_keeps_member_order_and_each_payees_details(
+    db: None, sealer: Sealer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of two rows (a thousand in use) and room for one payee's details at a time: every
+    member once, in members order, numbered on across pages, each line with its own payee's
+    bank details."""
+    monkeypatch.setattr(export, "ROWS_PER_QUERY", 2)
+    monkeypatch.setattr(export, "PAYEES_CACHED", 1)
+    policy = await approved_policy()
+    jo, ash = uuid4(), uuid4()
+    await add_payee(sealer, jo, account_number="55779911")
+    await add_payee(sealer, ash, name="Ash Patel", account_number="12345678")
+    people = [jo, ash, jo, jo, ash]
+    entries = [await approved_entry(p, 1000 + n, policy=policy) for n, p in enumerate(people)]
+    batch = await locked(entries)
+
+    rows = parsed(await export.csv_bytes(batch, sealer=sealer, actor=FINANCE))
+
+    assert [row[14] for row in rows[1:]] == [str(m) for m in await batches.members(batch)]
+    assert [row[1] for row in rows[1:]] == ["1", "2", "3", "4", "5"]
+    account = {row[14]: (row[3], row[5]) for row in rows[1:]}
+    jo_bank, ash_bank = ("Ms J Okafor", "55779911"), ("Ash Patel", "12345678")
+    assert [account[str(e)] for e in entries] == [jo_bank, ash_bank, jo_bank, jo_bank, ash_bank]

@@ -155,13 +155,19 @@ async def score(
                     scored_at=now,
                     **sealed,
                 )
-            ).on_conflict(
-                # the id is derived from ``once``: PostgreSQL checks the primary key first, so
-                # it must be the conflict target, or a concurrent first score fails on it
-                target=Score.id,
-                action="DO UPDATE",
-                values=[Score.score, Score.comment, Score.scored_at, Score.sealed_with],
-            )
+            ).on_conflict(action="DO NOTHING")
+            # Then the values, whether this call made the row or another one did. A single
+            # upsert cannot be race-free here: PostgreSQL takes one conflict target, and a
+            # concurrent first score can trip the other unique index (the id is derived from
+            # ``once``, so both say the same thing); DO NOTHING without a target guards both.
+            await Score.update(
+                {
+                    Score.score: values[criterion.id],
+                    Score.comment: sealed["comment"],
+                    Score.scored_at: now,
+                    Score.sealed_with: sealed["sealed_with"],
+                }
+            ).where(Score.id == score_id)
         await audit.record(
             actor,
             audit.Action.change,

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from events.services.scheduling import EVENT_KINDS
+
 Choices = dict[str, str]
 
 ACTIVITIES: Final[Choices] = {
-    "market_event": "Market event",
-    "market_warming": "Market warming session",
-    "evaluation_panel": "Evaluation panel",
-    "interview_panel": "Interview panel",
-    "workshop": "Workshop",
-    "steering_group": "Steering group",
+    **EVENT_KINDS,
     "question_writing": "Writing tender questions",
     "document_review": "Reading and commenting on documents",
     "peer_research": "Peer research",

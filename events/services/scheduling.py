@@ -10,8 +10,12 @@ from uuid import UUID, uuid4
 from app import audit
 from app.db import transaction
 from app.errors import Conflict, DomainError, FieldError, NotFound
+from events import vocabulary
 from events.schemas import EventForm, VenueForm
 from events.tables import Event, Invitation, Venue
+
+EVENT_KINDS = vocabulary.KINDS
+"""The kinds of event, for other domains (payments prices each kind), codes to labels."""
 
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "mode", "venue", "join_link", "title")
 """Changes to these reach people's calendars (a new SEQUENCE); others do not."""

@@ -220,8 +220,8 @@ def background_jobs(
 
     return [
         worker.Job("email", settings.outbox_poll_s or 10.0, send_email),
-        worker.Job("reminders", 15 * 60, send_reminders),
-        worker.Job("retention", 24 * 60 * 60, apply_retention),
+        worker.Job("reminders", 15 * 60, send_reminders, fleet_once=True),
+        worker.Job("retention", 24 * 60 * 60, apply_retention, fleet_once=True),
     ]
 
 

@@ -8,6 +8,7 @@ from app.tables import (
     ApiToken,
     AuditEvent,
     DataKey,
+    JobRun,
     OutboxMessage,
     RecoveryCode,
     ServiceFeedback,
@@ -154,6 +155,7 @@ def account_maps() -> tuple[TableMap, ...]:
                 "last_used_at",
             ),
         ),
+        TableMap(JobRun, not_personal=("id", "slot", "job", "claimed_at")),
         TableMap(
             StoreEntry,
             fields=(

@@ -18,7 +18,7 @@ from app.db import transaction
 from app.mail import SENT_KEPT_DAYS, finished_before
 from app.sealed import Sealer
 from app.settings import Settings
-from app.tables import OutboxMessage, ServiceFeedback, SignInToken
+from app.tables import JobRun, OutboxMessage, ServiceFeedback, SignInToken
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,16 @@ async def _outbox(run: RetentionRun) -> int:
     return await delete_where(OutboxMessage, finished_before(cutoff), run)
 
 
+async def _job_runs(run: RetentionRun) -> int:
+    cutoff = run.now - timedelta(days=30)
+    return await delete_where(JobRun, JobRun.claimed_at < cutoff, run)
+
+
 KERNEL_RETENTION = (
     RetentionRule("anonymous feedback", "12 months from submission", _feedback),
     RetentionRule("sign-in links and codes", "1 day after they expire", _sign_in_tokens),
     RetentionRule("sent emails", f"{SENT_KEPT_DAYS} days after sending", _outbox),
+    RetentionRule("scheduled job claims", "30 days", _job_runs),
 )
 
 

@@ -148,3 +148,15 @@ class OutboxMessage(Table, tablename="outbox_message"):
     sent_at = Timestamptz(null=True, default=None)
     last_error = Varchar(length=200, default="")
     sealed_with = Varchar(length=32, default="")
+
+
+class JobRun(Table, tablename="job_run"):
+    """One row per scheduled job per slot of its schedule, claimed by the worker that runs it.
+
+    With several workers on several machines, the unique ``slot`` (job name and slot number)
+    lets exactly one of them run reminders or retention in each slot. Kept 30 days.
+    """
+
+    slot = Varchar(length=80, unique=True)
+    job = Varchar(length=40)
+    claimed_at = Timestamptz(default=TimestamptzNow())

@@ -2,8 +2,9 @@
 
 One loop runs every job when it falls due. On the embedded default it runs inside the web
 process; at scale, ``reciprocity worker`` runs it as its own process, and several may run at
-once: every job is safe to run twice (emails and reminders are claimed row by row before they
-are sent; retention rules are idempotent). The jobs themselves come from the composition root
+once: emails are claimed row by row before they are sent, and scheduled jobs (reminders,
+retention) claim their slot of the schedule in the database, so the whole fleet runs each once
+per slot. The jobs themselves come from the composition root
 (``app.factory.background_jobs``), so this kernel module knows no domain.
 """
 
@@ -14,6 +15,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.tables import JobRun
 
 log = logging.getLogger("reciprocity.worker")
 
@@ -26,15 +30,24 @@ class Job:
     name: str
     every_s: float
     run: Callable[[], Awaitable[str]]
+    fleet_once: bool = False
+    """Run once per ``every_s`` slot across every worker (claimed in ``job_run``), rather than
+    in each worker: for jobs whose work is not claimed row by row."""
 
 
-async def run_once(job: Job) -> str:
+async def run_once(job: Job, at: datetime | None = None) -> str:
     """Run a job; a failure is logged by its type only, and the job is tried again next time:
-    whatever it was working on stays queued, so nothing is lost."""
+    whatever it was working on stays queued, so nothing is lost. A fleet-once job whose slot
+    another worker has claimed does nothing and says ""."""
+    slot = _slot(job, at or datetime.now(UTC)) if job.fleet_once else None
     try:
+        if slot is not None and not await _claim(job, slot):
+            return ""
         summary = await job.run()
     except Exception as exc:  # noqa: BLE001 - any failure: log its type, try again later
         log.warning("job %s failed (%s)", job.name, type(exc).__name__)
+        if slot is not None:
+            await _release(slot)
         return f"{job.name}: failed ({type(exc).__name__}), will try again"
     if summary:
         log.info("job %s: %s", job.name, summary)
@@ -51,3 +64,25 @@ async def run_forever(jobs: Sequence[Job], *, tick_s: float = 0.5) -> None:
                 await run_once(job)
                 due[job.name] = time.monotonic() + job.every_s
         await asyncio.sleep(min([tick_s, *(job.every_s for job in jobs)]))
+
+
+def _slot(job: Job, at: datetime) -> str:
+    return f"{job.name}:{int(at.timestamp() // job.every_s)}"
+
+
+async def _claim(job: Job, slot: str) -> bool:
+    """Take the slot, or learn that another worker has (one atomic insert on both engines)."""
+    won = (
+        await JobRun.insert(JobRun(slot=slot, job=job.name))
+        .on_conflict(action="DO NOTHING")
+        .returning(JobRun.id)
+    )
+    return bool(won)
+
+
+async def _release(slot: str) -> None:
+    """Give a failed slot back, so the next worker to try may run it; never raises."""
+    try:
+        await JobRun.delete().where(JobRun.slot == slot)
+    except Exception as exc:  # noqa: BLE001 - the database may be what failed
+        log.warning("job slot not released (%s)", type(exc).__name__)

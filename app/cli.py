@@ -17,6 +17,7 @@ import uvicorn
 
 from app import demo as kernel_demo
 from app import key_jobs
+from app.cli_backup import backup, restore
 from app.cli_keys import data_map_command, keys, sealer_for
 from app.cli_outbox import outbox
 from app.cli_users import users
@@ -255,6 +256,8 @@ def _where(settings: Settings) -> str:
     return "PostgreSQL" if settings.uses_postgres else f"SQLite file {settings.sqlite_path}"
 
 
+main.add_command(backup)
+main.add_command(restore)
 main.add_command(keys)
 main.add_command(data_map_command)
 main.add_command(outbox)

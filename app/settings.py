@@ -128,6 +128,18 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     """Python log level for the service's own logs."""
 
+    log_format: str = "text"
+    """``text`` (plain lines, for a person at a terminal) or ``json`` (one JSON object a line,
+    with the request id, for a log collector). Neither ever carries personal data."""
+
+    metrics_token: SecretStr = SecretStr("")
+    """When set, ``/metrics`` answers only requests carrying ``Authorization: Bearer <token>``;
+    empty = open (keep it unreachable from outside at the load balancer)."""
+
+    outbox_lease_s: float = 120.0
+    """How long a worker's claim on a queued email lasts; after a crash, another worker sends
+    the message once the claim runs out."""
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.production

@@ -7,11 +7,12 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 export RECIPROCITY_ENVIRONMENT ?= development
 export RECIPROCITY_MAIL_DIR ?= $(CURDIR)/var/mail
 export RECIPROCITY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help setup run test test-fast lint typecheck contracts drift bench assets clean
+.PHONY: help setup run test test-fast lint typecheck contracts drift bench load scale-up scale-down assets clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,18 +45,35 @@ run: setup ## Set up, migrate the embedded database, add demo data and serve on 
 	.venv/bin/reciprocity users dev-sign-in
 	.venv/bin/reciprocity serve --port $(PORT)
 
-test: setup $(CHROMIUM) ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests included
+test: setup $(CHROMIUM) $(NGINX) ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests and fault drills included
 	$(PY) -m tests.run
 
-# The browser tests drive Debian's Chromium (never a downloaded browser); install it when we can.
+# The browser tests drive Debian's Chromium (never a downloaded browser) and the fault drills put
+# Debian's nginx in front of several app workers; install them when we can.
 $(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests (once)..."; \
+	@$(call debian,chromium fonts-noto-core fonts-dejavu-core,the browser tests)
+
+$(NGINX):
+	@$(call debian,nginx-light,the scale-out stack and its fault drills)
+
+define debian
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's $(1) for $(2) (once)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+			--no-install-recommends $(1) >/dev/null; \
 	else \
-		echo "!! The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+		echo "!! $(2) need Debian's packages: sudo apt-get install $(1)"; exit 1; \
 	fi
+endef
+
+scale-up: setup $(NGINX) ## Start the scale-out stack here: PostgreSQL, Redis, app workers behind nginx, an outbox worker
+	$(PY) -m ops.stack up
+
+scale-down: setup ## Stop the scale-out stack (leaves a PostgreSQL or Redis it found running)
+	$(PY) -m ops.stack down
+
+load: setup $(NGINX) ## Load test: the embedded default against the scale-out stack (a few minutes)
+	$(PY) -m benchmarks load
 
 lint: setup ## ruff lint and format check
 	.venv/bin/ruff check .

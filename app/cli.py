@@ -26,6 +26,7 @@ from app.keyring import load_keyring
 from app.keys import ConfigurationError, load_secret_key
 from app.migrations import migrate as run_migrations
 from app.migrations import model_drift, schema_drift
+from app.observability import configure_logging
 from app.retention import RetentionRun, run_rules
 from app.sealed import Sealer
 from app.settings import Settings
@@ -209,6 +210,7 @@ def worker(settings: Settings, once: bool) -> None:
     """
     from app.factory import background_jobs, data_map  # noqa: PLC0415 - composition root
 
+    configure_logging(settings)
     keyring, datamap = load_keyring(settings), data_map()
     jobs = background_jobs(
         settings,

@@ -3,17 +3,30 @@
 Services raise a ``DomainError`` subclass with a message a person can act on; the handlers
 here turn it (and every framework error) into a 4xx page or JSON problem details. Anything
 unexpected becomes a 500 that shows only a request id: never a traceback, never personal data.
+A database (or Redis) that does not answer (stopped, restarting, unreachable) is not a bug: it
+becomes a 503 "the service is unavailable" with a Retry-After, and the first request after it is
+back succeeds on its own (the connection pool replaces dead connections).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from asyncpg.exceptions import (
+    AdminShutdownError,
+    CannotConnectNowError,
+    CrashShutdownError,
+    InterfaceError,
+    PostgresConnectionError,
+    TooManyConnectionsError,
+)
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
@@ -22,7 +35,10 @@ from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.crypto import DecryptionFailed, KeyDestroyed
 from app.web.request_context import request_id_of
@@ -95,7 +111,35 @@ FRIENDLY_DETAILS = {
     404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
     "the entire address.",
     500: "Try again later. If it keeps happening, contact us and give this reference.",
+    503: "You will be able to use the service again soon: try again in a few minutes. "
+    "If it keeps happening, contact us and give this reference.",
 }
+
+RETRY_AFTER_S = 30
+"""What a 503 asks clients to wait: about how long a database restart or fail-over takes."""
+
+CONNECTION_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+    }
+)
+SERVER_GONE = (
+    PostgresConnectionError,  # connection does not exist / failure / rejected
+    CannotConnectNowError,  # starting up or shutting down
+    AdminShutdownError,  # "terminating connection due to administrator command"
+    CrashShutdownError,
+    TooManyConnectionsError,
+    RedisConnectionError,  # the shared store (sessions, throttles) at scale
+    RedisTimeoutError,
+)
+CLOSED_CONNECTION = ("connection is closed", "connection was closed", "pool is closing")
+SQLITE_UNAVAILABLE = ("unable to open", "disk i/o")
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -114,6 +158,7 @@ def problem_response(
     """Build the response for an error, as JSON problem details or as a page."""
     title = STATUS_TITLES.get(status, "There is a problem")
     reference = request_id_of(request.scope)
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == HTTP_503_SERVICE_UNAVAILABLE else {}
     if _wants_json(request):
         body: dict[str, Any] = {
             "type": "about:blank",
@@ -124,12 +169,13 @@ def problem_response(
         }
         if errors:
             body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
-        return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+        return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     return Template(
         template_name="error.html",
         context={"title": title, "detail": detail, "status": status, "reference": reference},
         status_code=status,
         media_type=MediaType.HTML,
+        headers=headers,
     )
 
 
@@ -154,6 +200,14 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     The log names the exception type and where it happened, not its message: messages and
     local values can hold whatever the request carried (an email, an address).
     """
+    if dependency_unavailable(exc):
+        logger.warning(
+            "database or shared store unavailable: %s at %s",
+            type(exc).__name__,
+            where_it_happened(exc),
+            extra={"request_id": request_id_of(request.scope)},
+        )
+        return problem_response(request, HTTP_503_SERVICE_UNAVAILABLE, FRIENDLY_DETAILS[503])
     logger.error(
         "unhandled %s at %s",
         type(exc).__name__,
@@ -161,6 +215,38 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         extra={"request_id": request_id_of(request.scope)},
     )
     return problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, FRIENDLY_DETAILS[500])
+
+
+def dependency_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the database, or Redis, cannot be reached now.
+
+    Only connection-level failures count: a constraint or a syntax error is a bug and stays a
+    500. Drivers raise these from deep inside a query or a rollback, so the cause chain is read.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _is_outage(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _is_outage(error: BaseException) -> bool:
+    text = str(error).lower()
+    if isinstance(error, SERVER_GONE):
+        return True
+    if isinstance(error, InterfaceError):
+        return any(phrase in text for phrase in CLOSED_CONNECTION)
+    if isinstance(error, sqlite3.OperationalError):
+        return any(phrase in text for phrase in SQLITE_UNAVAILABLE)
+    if isinstance(error, ConnectionError | TimeoutError):
+        return True  # refused, reset, aborted, broken pipe; a connect that timed out
+    # asyncpg tries each address of a host name and raises "Multiple exceptions: ..."
+    return isinstance(error, OSError) and (
+        error.errno in CONNECTION_ERRNOS or text.startswith("multiple exceptions")
+    )
 
 
 def where_it_happened(exc: BaseException) -> str:

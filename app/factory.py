@@ -37,7 +37,7 @@ import payments.api
 import payments.datamap
 import payments.pages
 import payments.services.retention
-from app import mail, worker
+from app import mail, observability, worker
 from app.api import API_PREFIX, api_router
 from app.auth.flow import CSRF_COOKIE
 from app.auth.wiring import GUARDS, auth_routes, auth_state
@@ -240,12 +240,19 @@ def _openapi_config(settings: Settings) -> OpenAPIConfig:
 
 
 def _logging_config(settings: Settings) -> LoggingConfig:
-    """Plain lines on stderr; the access log's fields are an allow-list (see app.web.middleware)."""
+    """One stderr handler, text or JSON (``RECIPROCITY_LOG_FORMAT``), every line with the
+    request id; exceptions as type and frames only (app.observability). The access log's fields
+    are an allow-list (see app.web.middleware)."""
+    parts = observability.logging_parts(settings)
     return LoggingConfig(
         root={"level": settings.log_level, "handlers": ["console"]},
-        formatters={"standard": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-        # database drivers log statement parameters at DEBUG: never let them, whatever the level
-        loggers={name: {"level": "INFO"} for name in ("aiosqlite", "asyncpg", "piccolo")},
+        formatters=parts["formatters"],
+        filters=parts["filters"],
+        handlers=parts["handlers"],
+        loggers={
+            **{name: {"level": "INFO"} for name in observability.QUIET_LOGGERS},
+            "litestar": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
         log_exceptions="never",
         disable_stack_trace={404, 400, 401, 403, 405, 409, 415, 429},
     )

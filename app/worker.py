@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.observability import count_job_run
 from app.tables import JobRun
 
 log = logging.getLogger("reciprocity.worker")
@@ -38,17 +39,21 @@ class Job:
 async def run_once(job: Job, at: datetime | None = None) -> str:
     """Run a job; a failure is logged by its type only, and the job is tried again next time:
     whatever it was working on stays queued, so nothing is lost. A fleet-once job whose slot
-    another worker has claimed does nothing and says ""."""
+    another worker has claimed does nothing and says "". Each run is counted by its outcome
+    (``reciprocity_job_runs_total``: ran, skipped or failed)."""
     slot = _slot(job, at or datetime.now(UTC)) if job.fleet_once else None
     try:
         if slot is not None and not await _claim(job, slot):
+            count_job_run(job.name, "skipped")
             return ""
         summary = await job.run()
     except Exception as exc:  # noqa: BLE001 - any failure: log its type, try again later
+        count_job_run(job.name, "failed")
         log.warning("job %s failed (%s)", job.name, type(exc).__name__)
         if slot is not None:
             await _release(slot)
         return f"{job.name}: failed ({type(exc).__name__}), will try again"
+    count_job_run(job.name, "ran")
     if summary:
         log.info("job %s: %s", job.name, summary)
     return summary
@@ -75,7 +80,7 @@ async def _claim(job: Job, slot: str) -> bool:
     won = (
         await JobRun.insert(JobRun(slot=slot, job=job.name))
         .on_conflict(action="DO NOTHING")
-        .returning(JobRun.id)
+        .returning(JobRun._meta.primary_key)
     )
     return bool(won)
 

@@ -1,9 +1,11 @@
-"""The outermost ASGI layer: security headers and an access log on every response.
+"""The outermost ASGI layer: security headers, an access log and request metrics on every response.
 
 It wraps Litestar's own handler (routing and exception handling included), so 404s, CSRF
-rejections and 500s carry the same headers as any page. The access log is an allow-list:
-method, path, status, duration and request id. No query string, body, cookie or header
-value is ever logged, because those are where personal data and secrets travel.
+rejections and 500s carry the same headers as any page, and are timed and counted like any page.
+The access log is an allow-list: method, path, status, duration and request id. No query
+string, body, cookie or header value is ever logged, because those are where personal data and
+secrets travel. The request id is also put in a context variable for the whole request, so every
+other log line written while serving it carries the same id (``app.observability``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.observability import IN_FLIGHT, current_request_id, observe_request
 from app.web.request_context import REQUEST_ID_HEADER, request_id_of
 
 access_log = logging.getLogger("reciprocity.access")
@@ -61,6 +64,7 @@ class ShellMiddleware:
             return
         started = time.perf_counter()
         request_id = request_id_of(scope)
+        method, path = str(scope.get("method", "")), str(scope["path"])  # path: no query string
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -70,17 +74,29 @@ class ShellMiddleware:
                 message["headers"] = self._headers(scope, message.get("headers", ()), request_id)
             await send(message)
 
+        context = current_request_id.set(request_id)
+        IN_FLIGHT.inc()
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            IN_FLIGHT.dec()
+            seconds = time.perf_counter() - started
+            observe_request(scope, status, seconds)
             access_log.info(
                 "%s %s %s %.1fms",
-                scope.get("method", ""),
-                scope["path"],
+                method,
+                path,
                 status,
-                (time.perf_counter() - started) * 1000,
-                extra={"request_id": request_id},
+                seconds * 1000,
+                extra={
+                    "request_id": request_id,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 1),
+                },
             )
+            current_request_id.reset(context)
 
     def _headers(
         self, scope: Scope, headers: Iterable[tuple[bytes, bytes]], request_id: str

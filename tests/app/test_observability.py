@@ -119,6 +119,30 @@ async def test_json_logs_one_object_a_line_every_line_with_the_request_id(
     assert "?" not in access["message"]
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("0123456789abcdef0123456789abcdef", True),
+        ("jo@example.org", False),
+        ("0123456789ABCDEF0123456789ABCDEF", False),
+        ("0123456789abcdef0123456789abcdef0", False),
+    ],
+    ids=["load balancer id", "anything else", "upper case", "too long"],
+)
+async def test_the_load_balancers_request_id_is_kept_only_in_our_shape(
+    json_client: httpx.AsyncClient, sent: str, kept: bool
+) -> None:
+    stream = console_stream()
+
+    response = await json_client.get("/probe", headers={"X-Request-ID": sent})
+
+    request_id = response.headers["x-request-id"]
+    assert (request_id == sent) is kept
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    logged = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert sent not in json.dumps(logged) or kept
+
+
 def test_text_logs_name_an_exception_and_where_never_what_it_said() -> None:
     try:
         raise ValueError(f"bad address {SECRET}")

@@ -109,8 +109,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     """Upgrade the connection with STARTTLS before sending (set true for port 587)."""
 
-    mail_from: str = "Northshire Co-production <no-reply@northshire.example>"
-    """The sender of every email: generic on purpose (an abuser may read a participant's inbox)."""
+    mail_from: str = "Northshire County Council <no-reply@northshire.example>"
+    """The sender of every email: generic on purpose (an abuser may read a participant's inbox),
+    so it names the council, never the programme."""
 
     mail_dir: Path | None = None
     """Development only: write outgoing emails here as .eml files instead of sending them

@@ -69,7 +69,8 @@ PARTICIPANT = TableMap(
         _profile("email", "contact", CONTACT, PAYEE, blind=BlindIndex("email_index", "email")),
         _profile("phone", "contact", CONTACT, PAYEE, blind=BlindIndex("phone_index", "phone")),
         _profile("address", "contact", CONTACT, PAYEE),
-        _profile("intermediary", "contact", CONTACT),
+        # organisers post invitations "care of" the person's key worker, so they see who that is
+        _profile("intermediary", "contact", CONTACT, LOGISTICS),
         _profile("safe_contact", "safety", "Keep people at risk safe when we contact them"),
         _profile("date_of_birth", "identity", "Check age for consent and reach reporting"),
         _profile(

@@ -19,7 +19,7 @@ from participation.tables import CommissioningWork, Opportunity, Outcome
 
 DEMO_ACTOR = audit.Actor(id="demo", role="coordinator")
 SENDER = selection.Sender(
-    mail_from="Northshire Co-production <noreply@northshire.example>",
+    mail_from="Northshire County Council <noreply@northshire.example>",
     public_url="http://127.0.0.1:8000",
 )
 

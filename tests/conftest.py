@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from app.migrations import migrate
 from app.sealed import Sealer
 from app.settings import Environment, Settings
 from tests.support import postgres
-from tests.support.canaries import PLANTED, LogTrap
+from tests.support.canaries import PLANTED, LogTrap, ResponseTrap, ScanTally
 from tests.support.database import empty_all_tables
 from tests.support.smtp import CapturingSMTPServer
 
@@ -33,12 +34,15 @@ ENGINES = ["sqlite", "postgres"] if postgres.reachable() else ["sqlite"]
 
 
 LOG_TRAP = LogTrap()
+RESPONSE_TRAP = ResponseTrap()
+TALLY = ScanTally()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for name in [n for n in os.environ if n.startswith("RECIPROCITY_")]:
         del os.environ[name]  # tests build their own Settings; make's variables must not leak in
     LOG_TRAP.install()
+    RESPONSE_TRAP.install()  # every in-process HTTP call: see canaries
     logging.getLogger().setLevel(logging.DEBUG)  # the whole suite runs at DEBUG: see canaries
     if "postgres" not in ENGINES and postgres.required():
         pytest.exit(f"PostgreSQL is required here but does not answer at {postgres.admin_url()}", 2)
@@ -48,7 +52,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return "database engines: " + ", ".join(ENGINES)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: hand the tally over
+        session.config.workeroutput["leak_scan"] = asdict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    TALLY.merge(getattr(node, "workeroutput", {}).get("leak_scan", {}))
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if TALLY.tests:
+        terminalreporter.write_line(TALLY.summary())
     if "postgres" not in ENGINES:
         terminalreporter.write_line(postgres.NOT_REACHABLE_BANNER, red=True, bold=True)
 
@@ -126,7 +142,7 @@ async def sealer(running_app: Litestar, db: Any) -> Sealer:
 @pytest.fixture
 async def client(running_app: Litestar, db: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the real app in this process, on this engine."""
-    transport = httpx.ASGITransport(app=running_app)
+    transport = RESPONSE_TRAP.watch_urls(httpx.ASGITransport(app=running_app))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
@@ -143,15 +159,22 @@ def smtp_server() -> Iterator[CapturingSMTPServer]:
 
 
 @pytest.fixture(autouse=True)
-def _no_canary_in_logs() -> Iterator[None]:
-    """Fail any test after which a planted canary appears in a log record."""
+def _no_canary_leaked() -> Iterator[None]:
+    """Fail any test after which a planted canary appears in a log record, or in an error
+    body, a response header, a page's links or a requested URL (tests/support/canaries.py)."""
     logging.getLogger().setLevel(logging.DEBUG)
     LOG_TRAP.records.clear()
+    RESPONSE_TRAP.leaks.clear()
     PLANTED.clear()
+    places = RESPONSE_TRAP.places
     yield
     leaks = LOG_TRAP.leaked()
+    if PLANTED:
+        TALLY.add(len(PLANTED), RESPONSE_TRAP.places - places + LOG_TRAP.scanned())
     LOG_TRAP.records.clear()
+    shown, RESPONSE_TRAP.leaks = RESPONSE_TRAP.leaks, []
     assert leaks == [], f"sensitive canaries reached the logs: {leaks}"
+    assert shown == [], f"sensitive canaries reached responses or URLs: {shown}"
 
 
 @pytest.fixture(autouse=True)

@@ -29,9 +29,13 @@ from icalendar.enums import STATUS
 from events.vocabulary import VENUE_FEATURES
 
 LONDON = ZoneInfo("Europe/London")
-PRODID = "-//Reciprocity//Co-production events//EN"
+PRODID = "-//Events//EN"
+"""Neutral on purpose: a safe-contact person's invitation carries it, and its raw text (or a
+calendar app's details view) must not name the service or the programme."""
 DISCREET_TITLE = "Meeting"
 """What a safe-contact person's calendar shows: nothing that names the programme."""
+DISCREET_ORGANISER = "The team"
+"""Who a safe-contact person's invitation is from ("Co-production team" names the programme)."""
 
 CACHED_EVENTS = 4096
 """VEVENT texts kept per process (about 2 KB each with their keys): a few people's feeds."""
@@ -162,6 +166,10 @@ def _key(
     )
 
 
+def _organiser_name(key: _EventKey) -> str:
+    return DISCREET_ORGANISER if key.discreet else key.organiser.name
+
+
 @lru_cache(maxsize=CACHED_EVENTS)
 def _event_text(key: _EventKey) -> bytes:
     """The VEVENT without DTSTAMP and ATTENDEE, which differ per document."""
@@ -175,7 +183,7 @@ def _event_text(key: _EventKey) -> bytes:
         summary=DISCREET_TITLE if key.discreet else event["title"],
         description=describe(event, venue, discreet=key.discreet),
         location=where(event, venue),
-        organizer=vCalAddress.new(key.organiser.email, cn=key.organiser.name, role="CHAIR"),
+        organizer=vCalAddress.new(key.organiser.email, cn=_organiser_name(key), role="CHAIR"),
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         url=event["join_link"] or None,
     )

@@ -148,7 +148,8 @@ async def send(
                 continue
             text = message(claimed[0], details["title"], route.safe_contact)
             contact.check_discreet(route, text, (details["title"],))
-            body = f"Hello,\n\n{text}\n\nFrom the co-production team\n"
+            team = "the team" if route.safe_contact else "the co-production team"
+            body = f"Hello,\n\n{text}\n\nFrom {team}\n"
             email = mail.Email(to=route.email.reveal(), subject="What changed", text=body)
             await mail.queue(sealer, subject, email, sender.mail_from)
             emailed += 1

@@ -20,7 +20,7 @@ from tests.participation.recruiting import published
 
 ORGANISER = COORDINATOR
 SENDER = invitations.Sender(
-    mail_from="Northshire Co-production <team@northshire.example>",
+    mail_from="Northshire County Council <team@northshire.example>",
     public_url="https://reciprocity.northshire.example",
     secret_key=TEST_SECRET,
 )

@@ -15,7 +15,6 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import httpx
-import pytest
 from litestar import Litestar
 
 from app import audit, mail

@@ -15,7 +15,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.api import API_PREFIX
+from app.api import API_PREFIX, problems
 from app.auth.access import Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
@@ -27,7 +27,7 @@ from events.schemas import EventForm, Reply, VenueForm
 from events.services import invitations, scheduling
 from events.tables import Venue
 from participation.api import models as m
-from participation.api.support import AnyRequest, JSONObject, body, parse, problems
+from participation.api.support import AnyRequest, JSONObject, body, parse
 
 VenueBody = Annotated[JSONObject, body(VenueForm, description="The venue")]
 EventBody = Annotated[JSONObject, body(EventForm, description="The event")]
@@ -123,7 +123,7 @@ class EventsApi(Controller):
         "/{event:uuid}",
         name="event-api-one",
         summary="One event",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def one(self, event: FromPath[UUID]) -> em.EventView:
         return await _event_view(event)
@@ -163,7 +163,7 @@ class EventsApi(Controller):
         summary="Cancel an event",
         description="Everyone still invited is sent a calendar cancellation (told counts "
         "them). 409 when it is already cancelled or has started.",
-        responses=problems(401, 403, 404, 409),
+        responses=problems(400, 401, 403, 404, 409),
     )
     async def cancel(
         self, request: AnyRequest, sealer: NamedDependency[Sealer], event: FromPath[UUID]
@@ -205,7 +205,7 @@ class EventsApi(Controller):
         description="Each invitation by profile id (no names), in the order sent, with the "
         "reply, when and how it came (link, web, staff), and when the person was emailed "
         "(told_at null: tell them by letter or phone).",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def invitations(self, event: FromPath[UUID]) -> em.Invitations:
         await scheduling.get(event)

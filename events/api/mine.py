@@ -13,6 +13,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from app.api import problems
 from app.auth.access import PARTICIPANT, Rule, current_user
 from app.auth.flow import actor_of
 from app.errors import NotFound
@@ -21,7 +22,7 @@ from events.api import common
 from events.api import models as em
 from events.schemas import Reply
 from events.services import invitations
-from participation.api.support import AnyRequest, JSONObject, body, parse, problems
+from participation.api.support import AnyRequest, JSONObject, body, parse
 
 ReplyBody = Annotated[JSONObject, body(Reply, description="accepted, tentative or declined")]
 

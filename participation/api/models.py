@@ -79,22 +79,6 @@ class Confirm(schemas.Section):
     }
 
 
-class ProblemField(BaseModel):
-    field: str
-    message: str
-
-
-class Problem(BaseModel):
-    """Problem details (RFC 9457); ``errors`` names each field that needs correcting."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    request_id: str
-    errors: list[ProblemField] | None = None
-
-
 class Created(BaseModel):
     id: UUID
 

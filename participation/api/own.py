@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from app import audit
+from app.api import problems
 from app.auth.access import PARTICIPANT, Rule, current_user
 from app.auth.flow import actor_of, end_session
 from app.sealed import Sealer
@@ -27,7 +28,6 @@ from participation.api.support import (
     SectionBody,
     body,
     parse,
-    problems,
 )
 from participation.api.views import consents_of, erased, section_model, subject_access
 from participation.services import consent, profiles, rights

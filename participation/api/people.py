@@ -14,7 +14,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 
-from app.api import API_PREFIX
+from app.api import API_PREFIX, problems
 from app.auth.access import Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
@@ -29,7 +29,6 @@ from participation.api.support import (
     body,
     parse,
     parse_new_profile,
-    problems,
 )
 from participation.api.views import consents_of, erased, results, section_model, subject_access
 from participation.services import consent, profiles, rights, search
@@ -103,7 +102,7 @@ class PeopleApi(Controller):
         }
         unknown = {key: "" for key in request.query_params if key not in given}  # refused
         data = {key: value for key, value in given.items() if value is not None} | unknown
-        filters = parse(schemas.SearchFilters, data)
+        filters = parse(schemas.SearchFilters, data, text=True)
         return results(await search.search(sealer, filters, actor_of(request)))
 
     @post(
@@ -157,7 +156,7 @@ class PeopleApi(Controller):
         summary="One person's profile",
         description="Their profile as a coordinator may see it: every section but the "
         "equality answers, which are null. The view is audited.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def read(
         self, request: AnyRequest, sealer: NamedDependency[Sealer], subject: FromPath[UUID]
@@ -193,7 +192,7 @@ class PeopleApi(Controller):
         summary="What someone has agreed to",
         description="Each purpose with whether they agree now, the words, and every answer "
         "they have given, oldest first, with how they gave it and who helped.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def consents(self, subject: FromPath[UUID]) -> m.Consents:
         return await consents_of(await _existing(subject))
@@ -225,7 +224,7 @@ class PeopleApi(Controller):
         summary="Everything held about someone (subject access)",
         description="Every record about the person, table by table, to answer their subject "
         "access request. The export is audited.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def export(
         self, request: AnyRequest, sealer: NamedDependency[Sealer], subject: FromPath[UUID]

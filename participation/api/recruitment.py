@@ -14,7 +14,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.api import API_PREFIX
+from app.api import API_PREFIX, problems
 from app.auth.access import PARTICIPANT, PUBLIC, Rule, current_user
 from app.auth.flow import actor_of
 from app.db import is_duplicate
@@ -24,7 +24,7 @@ from participation.api import models as m
 from participation.api import recruitment_models as rm
 from participation.api import recruitment_staff
 from participation.api import recruitment_views as views
-from participation.api.support import AnyRequest, JSONObject, body, problems
+from participation.api.support import AnyRequest, JSONObject, body
 from participation.schemas.recruitment import Interest
 from participation.services import expressions, opportunities, profiles
 
@@ -78,7 +78,7 @@ class OpportunitiesApi(Controller):
         summary="One open opportunity, with its questions",
         description="The opportunity and the questions its expression of interest asks, in "
         "order. Answers 404 once it has closed, and for drafts.",
-        responses=problems(404),
+        responses=problems(400, 404),
     )
     async def one(self, opportunity: FromPath[UUID]) -> rm.OpenOpportunity:
         return views.open_opportunity(await views.open_one(opportunity))
@@ -131,7 +131,7 @@ class OwnInterestApi(Controller):
         summary="Withdraw an expression of interest",
         description="You no longer want to be considered. No reason is asked: send {}. "
         "Answers your expressions of interest as they are now.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def withdraw(self, request: AnyRequest, expression: FromPath[UUID]) -> rm.OwnInterests:
         subject = _signed_in(request)

@@ -14,7 +14,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 
-from app.api import API_PREFIX
+from app.api import API_PREFIX, problems
 from app.auth.access import Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
@@ -24,7 +24,7 @@ from participation import vocabulary as v
 from participation.api import models as m
 from participation.api import recruitment_models as rm
 from participation.api import recruitment_views as views
-from participation.api.support import AnyRequest, JSONObject, body, parse, problems
+from participation.api.support import AnyRequest, JSONObject, body, parse
 from participation.schemas.recruitment import OpportunityForm, StatusChange
 from participation.services import expressions, opportunities, selection
 
@@ -93,7 +93,7 @@ class StaffOpportunitiesApi(Controller):
         name="api-staff-opportunity",
         summary="One opportunity, in any state, with its questions",
         description="Everything about it, with whether it is open for interest now.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def one(self, opportunity: FromPath[UUID]) -> rm.StaffOpportunity:
         return await _staff_view(opportunity)
@@ -147,7 +147,7 @@ class StaffOpportunitiesApi(Controller):
         description="Each expression of interest, oldest first, with its status, answers and "
         "whether the person has been told of the last change. On a blind-review opportunity "
         "person and name are null. Every view is audited.",
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404),
     )
     async def board(
         self, request: AnyRequest, sealer: NamedDependency[Sealer], opportunity: FromPath[UUID]

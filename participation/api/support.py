@@ -9,16 +9,16 @@ dot (``contact.email``). The OpenAPI document still shows each body's real schem
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request
-from litestar.openapi import ResponseSpec
 from litestar.params import Body
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from app.errors import PROBLEM_JSON, STATUS_TITLES, FieldError
-from app.web.forms import FormInvalid, FormModel, parse_form
+from app.errors import FieldError
+from app.web.forms import FormInvalid, FormModel, field_errors, parse_form
 from participation import schemas
 from participation.api import models as m
 from participation.services import profiles
@@ -31,19 +31,6 @@ PARTS: dict[str, type[schemas.Section]] = {
     "contact": schemas.ContactDetails,
 }
 """The sections a new profile is made of, each its own JSON object."""
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem responses a route can give."""
-    return {
-        status: ResponseSpec(
-            data_container=m.Problem,
-            description=STATUS_TITLES[status],
-            media_type=PROBLEM_JSON,
-            generate_examples=False,
-        )
-        for status in statuses
-    }
 
 
 def body(*models: type[BaseModel], description: str) -> Any:
@@ -81,18 +68,39 @@ SectionBody = Annotated[
 """The body of a section change: that section's schema, whichever it is."""
 
 
-def parse(model: type[ModelT], data: Any, prefix: str = "", known: Iterable[str] = ()) -> ModelT:
+def parse(
+    model: type[ModelT],
+    data: Any,
+    prefix: str = "",
+    known: Iterable[str] = (),
+    *,
+    text: bool = False,
+) -> ModelT:
     """``data`` as ``model``, or ``FormInvalid`` naming each field (``prefix.field``).
 
     ``known``: every key the body may have, when ``model`` checks only some of them.
+    ``text``: the values are a query string's, all text, so ``"2"`` may be read as 2.
     """
     if not isinstance(data, Mapping):
         raise FormInvalid([FieldError(prefix or "body", _not_an_object(model))], {})
     try:
-        return parse_form(model, data)
+        return parse_form(model, data) if text else _strict(model, data)
     except FormInvalid as invalid:
         fields = list(known or model.model_fields)
         raise FormInvalid([_explained(fields, e, prefix) for e in invalid.errors], {}) from None
+
+
+def _strict(model: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    """``data`` read as the JSON it came as, in pydantic's strict mode.
+
+    The OpenAPI document promises a boolean, an integer, a string: lax parsing (the pages',
+    where every value arrives as text) would take ``0`` for false, ``"12"`` for 12 and a number
+    for a date, so a script's mistake would pass silently as something it did not mean.
+    """
+    try:
+        return model.model_validate_json(json.dumps(dict(data)), strict=True)
+    except ValidationError as exc:
+        raise FormInvalid(field_errors(model, exc), data) from exc
 
 
 def parse_new_profile(data: Mapping[str, Any]) -> schemas.NewProfile:

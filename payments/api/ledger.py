@@ -16,17 +16,18 @@ from uuid import UUID
 
 from litestar import Controller, MediaType, Response, get, post
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import FromPath, HeaderParameter, Parameter, QueryParameter
 from pydantic import Field, TypeAdapter, field_validator
 
 from app import audit
+from app.api import Problem, problems
 from app.auth.access import Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import PROBLEM_JSON, DomainError
 from app.web.forms import FormInvalid, FormModel, StrictForm
-from participation.api import models as m
-from participation.api.support import AnyRequest, JSONObject, body, parse, problems
+from participation.api.support import AnyRequest, JSONObject, body, parse
 from payments import vocabulary
 from payments.services import batches, idempotency, ledger
 from payments.services.batches import BatchView
@@ -34,12 +35,17 @@ from payments.services.ledger import EntryView
 
 Pence = Annotated[int, Field(strict=True, ge=1, le=ledger.MAX_PENCE)]
 Minutes = Annotated[int, Field(strict=True, ge=1, le=24 * 60)]
+KEY_PATTERN = f'^(?:{idempotency.KEY_SHAPE.pattern}|"{idempotency.KEY_SHAPE.pattern}")$'
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
         name=idempotency.HEADER,
         description="Required. A new random value (a UUID) for each request; send the same "
         "key again only to repeat the same request and get its first answer.",
+        # Documented as required, with its shape; checked by idempotency.checked_key, whose
+        # 400 says what to send, rather than by Litestar's generic validation.
+        required=True,
+        schema_extra={"type": OpenAPIType.STRING, "one_of": None, "pattern": KEY_PATTERN},
     ),
 ]
 PENCE_MESSAGE = (
@@ -144,7 +150,7 @@ BATCH = TypeAdapter(BatchView)
 VOIDED = TypeAdapter(Voided)
 INVALID_BODY = {
     422: ResponseSpec(
-        data_container=m.Problem,
+        data_container=Problem,
         description="A field needs correcting: errors names it",
         media_type=PROBLEM_JSON,
         generate_examples=False,
@@ -380,7 +386,7 @@ class BatchesApi(Controller):
         name="payment-api-batches",
         summary="Export batches",
         description="Newest first, at most limit (1 to 500).",
-        responses=problems(401, 403),
+        responses=problems(400, 401, 403),
     )
     async def listing(
         self, limit: Annotated[int, Parameter(ge=1, le=500, description="1 to 500")] = 50

@@ -13,8 +13,10 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -30,6 +32,16 @@ class StackError(RuntimeError):
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+def run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own, so the stack can be driven from code that already
+    runs an event loop on this thread (a test beside the browser tests' Playwright, say)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def admin_url(database_url: str) -> str:
@@ -50,7 +62,7 @@ def postgres_answers(database_url: str) -> bool:
         await connection.close()
         return True
 
-    return asyncio.run(probe())
+    return run_apart(probe())
 
 
 def ensure_postgres(database_url: str) -> bool:
@@ -91,7 +103,7 @@ def create_database(database_url: str, *, fresh: bool) -> bool:
         finally:
             await connection.close()
 
-    return asyncio.run(create())
+    return run_apart(create())
 
 
 def drop_database(database_url: str) -> None:
@@ -104,7 +116,7 @@ def drop_database(database_url: str) -> None:
         finally:
             await connection.close()
 
-    asyncio.run(drop())
+    run_apart(drop())
 
 
 def _cluster_version() -> str:

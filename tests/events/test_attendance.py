@@ -215,7 +215,9 @@ async def test_check_in_notes_are_sealed_newest_first_and_audited(sealer: Sealer
     assert await DataKey.count().where(DataKey.owner == event) == 1
     assert (
         await AuditEvent.count().where(
-            (AuditEvent.field_group == "check-in notes") & (AuditEvent.action == "change")
+            (AuditEvent.field_group == "check-in notes")
+            & (AuditEvent.action == "change")
+            & (AuditEvent.purpose == f"add {event}")
         )
         == 2
     )

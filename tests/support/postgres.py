@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+from ops.backing import run_apart
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 NOT_REACHABLE_BANNER = f"""
@@ -37,7 +38,7 @@ def reachable() -> bool:
         await connection.close()
         return True
 
-    return asyncio.run(probe())
+    return run_apart(probe())
 
 
 def fresh_database(name: str) -> str:
@@ -51,6 +52,6 @@ def fresh_database(name: str) -> str:
         finally:
             await connection.close()
 
-    asyncio.run(recreate())
+    run_apart(recreate())
     parts = urlsplit(admin_url())
     return urlunsplit(parts._replace(path=f"/{name}"))

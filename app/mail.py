@@ -48,14 +48,16 @@ SENT_KEPT_DAYS = 30
 """Tries before a message is given up as 'failed' (retries after 1, 2, 4 ... 64 minutes)."""
 
 LEASE = timedelta(minutes=2)
-"""How long a worker's claim on a message lasts; after that another worker may take it."""
+"""The default claim (``RECIPROCITY_OUTBOX_LEASE_S``): how long a worker's claim on a message
+lasts; after that another worker may take it."""
 
 SMTP_TIMEOUT_S = 30.0
 """Per network operation with the mail server."""
 
 SEND_BUDGET_S = 60.0
-"""Stop sending a claimed batch after this long, well inside the lease, and release the rest,
-so a slow mail server never lets a claim run out while its message is still being sent."""
+"""Stop sending a claimed batch after this long (or half the lease, if shorter), well inside
+the lease, and release the rest, so a slow mail server never lets a claim run out while its
+message is still being sent."""
 
 
 class Status(StrEnum):
@@ -119,10 +121,12 @@ async def deliver_due(
     """
     sealer = Sealer(Vault(sealer.vault.keyring), sealer.datamap, sealer.population)
     report = DeliveryReport()
-    while (claimed := await _claim(_at(now), batch)) is not None:
+    lease = timedelta(seconds=settings.outbox_lease_s)
+    budget_s = min(SEND_BUDGET_S, settings.outbox_lease_s / 2)
+    while (claimed := await _claim(_at(now), batch, lease)) is not None:
         started = time.monotonic()
         for index, row in enumerate(claimed):
-            if index and time.monotonic() - started > SEND_BUDGET_S:
+            if index and time.monotonic() - started > budget_s:
                 await _release([later["id"] for later in claimed[index:]])
                 break
             report.count(await _deliver(sealer, settings, row, _at(now)))
@@ -142,7 +146,7 @@ def _due(now: datetime) -> Combinable:
     )
 
 
-async def _claim(now: datetime, batch: int) -> list[dict[str, Any]] | None:
+async def _claim(now: datetime, batch: int, lease: timedelta) -> list[dict[str, Any]] | None:
     """Claim up to ``batch`` due messages; None when none is due.
 
     The UPDATE repeats the due condition, so of two workers that picked the same rows only the
@@ -154,7 +158,7 @@ async def _claim(now: datetime, batch: int) -> list[dict[str, Any]] | None:
         if not ids:
             return None
         claimed: list[dict[str, Any]] = (
-            await OutboxMessage.update({OutboxMessage.claimed_until: now + LEASE})
+            await OutboxMessage.update({OutboxMessage.claimed_until: now + lease})
             .where(OutboxMessage.id.is_in(ids) & _due(now))
             .returning(
                 OutboxMessage.id,

@@ -13,6 +13,11 @@ from typing import Any, Protocol
 
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.db import current_engine, transaction
 from app.tables import StoreEntry
@@ -136,5 +141,24 @@ class SharedRedisStore(RedisStore):
 def shared_store(redis_url: str, namespace: str) -> Any:
     """The store for ``namespace``: Redis when ``REDIS_URL`` is set, else the database."""
     if redis_url:
-        return SharedRedisStore.with_client(url=redis_url, namespace=f"reciprocity:{namespace}")
+        return SharedRedisStore(
+            redis=redis_client(redis_url),
+            namespace=f"reciprocity:{namespace}",
+            handle_client_shutdown=True,
+        )
     return DatabaseStore(namespace)
+
+
+def redis_client(url: str) -> Redis:
+    """A client that reconnects when Redis has restarted or failed over.
+
+    Pooled connections to the old server are dead; without a retry the first command on each
+    fails, and the person sees "service unavailable" instead of (at worst) the sign-in page.
+    A retried command is at worst run twice: a GET or SET is the same again, and a throttle
+    hit counted twice only errs on the strict side.
+    """
+    retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=3)
+    pool = ConnectionPool.from_url(
+        url, retry=retry, retry_on_error=[RedisConnectionError, RedisTimeoutError]
+    )
+    return Redis(connection_pool=pool)

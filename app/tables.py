@@ -41,7 +41,7 @@ class AuditEvent(Table, tablename="audit_event"):
 
     at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = Varchar(length=64)
-    actor_role = Varchar(length=32)
+    actor_role = Varchar(length=200)  # every role an account holds, comma-separated
     action = Varchar(length=32)
     subject = UUID(null=True, default=None, index=True)
     field_group = Varchar(length=64, default="")

@@ -94,6 +94,8 @@ class Processes:
         pid = self.pid(name)
         if pid is None or not self.running(pid):
             return False
+        if pid in self._children:
+            return True  # started by this process and not ended; while it execs, cmdline is empty
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
@@ -146,6 +148,9 @@ def free_port_base(count: int) -> int:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
+        # as uvicorn binds: connections of a just-killed worker waiting in TIME_WAIT do not
+        # make the port busy, only another listener does
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -2,7 +2,7 @@
 
 It wraps Litestar's own handler (routing and exception handling included), so 404s, CSRF
 rejections and 500s carry the same headers as any page, and are timed and counted like any page.
-The access log is an allow-list: method, path, status, duration and request id. No query
+The access log is an allow-list: method, route template, status, duration and request id. No query
 string, body, cookie or header value is ever logged, because those are where personal data and
 secrets travel. The request id is also put in a context variable for the whole request, so every
 other log line written while serving it carries the same id (``app.observability``).
@@ -64,7 +64,7 @@ class ShellMiddleware:
             return
         started = time.perf_counter()
         request_id = request_id_of(scope)
-        method, path = str(scope.get("method", "")), str(scope["path"])  # path: no query string
+        method = str(scope.get("method", ""))
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -82,6 +82,7 @@ class ShellMiddleware:
             IN_FLIGHT.dec()
             seconds = time.perf_counter() - started
             observe_request(scope, status, seconds)
+            path = logged_path(scope)
             access_log.info(
                 "%s %s %s %.1fms",
                 method,
@@ -109,6 +110,13 @@ class ShellMiddleware:
         if not scope["path"].startswith(STATIC_PREFIX) and b"cache-control" not in present:
             extra.append(NO_STORE)
         return [*headers, *extra]
+
+
+def logged_path(scope: Scope) -> str:
+    """The matched route's template (``/calendar/{token}``), never the path as sent: paths carry
+    sign-in, reply and calendar tokens, and a path no route matched may hold anything a person
+    typed. So a log line says which page, not which link."""
+    return str(scope.get("path_template") or "(no route)")
 
 
 def wrap(app: Any, *, https: bool) -> None:

@@ -57,3 +57,12 @@ async def test_raw_update_and_delete_are_refused(db: Any) -> None:
     assert await AuditEvent.select(AuditEvent.purpose).where(AuditEvent.subject == subject) == [
         {"purpose": "test"}
     ]
+
+
+async def test_an_account_with_every_staff_role_is_audited_on_both_engines(db: Any) -> None:
+    every_role = audit.Actor(id=str(uuid4()), role="admin,coordinator,finance,organiser")
+
+    await audit.record(every_role, audit.Action.view, field_group="contact", purpose="widest role")
+
+    rows = await AuditEvent.select(AuditEvent.actor_role).where(AuditEvent.actor == every_role.id)
+    assert rows == [{"actor_role": "admin,coordinator,finance,organiser"}]

@@ -1,6 +1,6 @@
 """The database goes away: every page and API call answers a clear 503, then recovers on its own.
 
-The drill runs the app against a private PostgreSQL cluster (tests/support/private_postgres.py),
+The drill runs the app against a private PostgreSQL cluster (ops/private.py),
 stops it with ``pg_ctl -m fast`` as an operator would, and starts it again, without restarting
 the app. The machine's shared PostgreSQL is never touched.
 """
@@ -21,8 +21,8 @@ from app.auth.access import PUBLIC, forget_account
 from app.datamap import Role
 from app.factory import create_app
 from app.migrations import migrate
+from ops.private import PrivatePostgres, throwaway_postgres
 from tests.conftest import make_settings
-from tests.support import private_postgres
 from tests.support.auth import make_account, sign_in
 
 UNAVAILABLE = "Sorry, the service is unavailable"
@@ -82,17 +82,13 @@ async def test_a_refused_connection_is_a_503_page_and_problem(
 
 
 @pytest.fixture(scope="module")
-def cluster(worker_id_safe: str) -> Iterator[private_postgres.PrivatePostgres]:
-    if not private_postgres.available():
-        pytest.skip("needs PostgreSQL's server binaries and root to run a private cluster")
-    with private_postgres.private_postgres(worker_id_safe) as running:
+def cluster() -> Iterator[PrivatePostgres]:
+    with throwaway_postgres() as running:
         yield running
 
 
 @pytest.fixture
-async def outage_app(
-    cluster: private_postgres.PrivatePostgres, tmp_path: Path
-) -> AsyncIterator[Litestar]:
+async def outage_app(cluster: PrivatePostgres, tmp_path: Path) -> AsyncIterator[Litestar]:
     app = create_app(make_settings(tmp_path, cluster.url))
     async with app.lifespan():
         await migrate()
@@ -106,7 +102,7 @@ async def signed_in_participant(app: Litestar, http: httpx.AsyncClient) -> UUID:
 
 
 async def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_restart(
-    outage_app: Litestar, cluster: private_postgres.PrivatePostgres
+    outage_app: Litestar, cluster: PrivatePostgres
 ) -> None:
     transport = httpx.ASGITransport(app=outage_app, raise_app_exceptions=False)
     async with (
@@ -137,7 +133,7 @@ async def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_res
 
 
 async def test_after_a_restart_the_pool_hands_out_no_dead_connection(
-    outage_app: Litestar, cluster: private_postgres.PrivatePostgres
+    outage_app: Litestar, cluster: PrivatePostgres
 ) -> None:
     """Every pooled connection dies with the server; asyncpg notices each closing socket and
     opens a new connection on the next acquire, so the first requests after the restart work."""

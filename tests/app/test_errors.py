@@ -107,3 +107,24 @@ async def test_logs_never_carry_bodies_query_strings_or_cookies(
     errors = [r.getMessage() for r in caplog.records if r.name == "app.errors"]
     assert len(errors) == 1
     assert re.fullmatch(r"unhandled RuntimeError at test_errors\.py:\d+ in boom <- \S.*", errors[0])
+
+
+async def test_the_access_log_names_the_route_never_the_token_in_a_link(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="reciprocity.access")
+    token = "t0k3n" + "x" * 30
+
+    await client.get(f"/calendar/{token}")
+    await client.get(f"/sign-in/link/{token}")
+    await client.get(f"/no-such-page/{token}")
+
+    access = [r.getMessage() for r in caplog.records if r.name == "reciprocity.access"]
+    assert [line.rsplit(" ", 2)[0] for line in access] == [
+        "GET /calendar/{token}",
+        "GET /sign-in/link/{token}",
+        "GET (no route)",
+    ]
+    assert token not in "\n".join(
+        f"{r.getMessage()} {r.__dict__}" for r in caplog.records if r.name == "reciprocity.access"
+    )

@@ -68,6 +68,7 @@ endef
 
 scale-up: setup $(NGINX) ## Start the scale-out stack here: PostgreSQL, Redis, app workers behind nginx, an outbox worker
 	$(PY) -m ops.stack up
+	@eval "$$($(PY) -m ops.stack env)" && .venv/bin/reciprocity demo --if-empty
 
 scale-down: setup ## Stop the scale-out stack (leaves a PostgreSQL or Redis it found running)
 	$(PY) -m ops.stack down

@@ -21,11 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
-import redis
-
+from ops.backing import redis_answers
 from ops.processes import free_port_base
 
 START_DEADLINE_S = 30.0
@@ -182,18 +179,6 @@ class PrivatePostgres:
         if check and done.returncode != 0:
             raise ServerFailed(f"{program} failed: {done.stderr.strip()[-2000:]}")
 
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.destroy()
-
 
 class PrivateRedis:
     """A Redis on 127.0.0.1:``port`` that keeps nothing on disk, so a restart loses every key:
@@ -250,25 +235,7 @@ class PrivateRedis:
         self.start()
 
     def _pings(self) -> bool:
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-        finally:
-            client.close()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        return redis_answers(self.url)
 
 
 @contextmanager

@@ -48,6 +48,13 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(f"PostgreSQL is required here but does not answer at {postgres.admin_url()}", 2)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last on every worker: Playwright's sync API keeps an event loop running on
+    the thread for the rest of the session, so no async test, and no ``asyncio.run``, can follow
+    them there. A stable sort: everything else keeps its order."""
+    items.sort(key=lambda item: "tests/e2e/" in str(item.path))
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return "database engines: " + ", ".join(ENGINES)
 

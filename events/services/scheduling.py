@@ -104,6 +104,15 @@ async def upcoming(now: datetime | None = None) -> list[dict[str, Any]]:
     return list(await Event.select().where(Event.ends_at > moment).order_by(Event.starts_at))
 
 
+async def of_opportunity(opportunity: UUID) -> list[dict[str, Any]]:
+    """Every session of one opportunity, past ones too, not the cancelled: one indexed query."""
+    return list(
+        await Event.select()
+        .where((Event.opportunity == opportunity) & (Event.status != "cancelled"))
+        .order_by(Event.starts_at)
+    )
+
+
 async def _capacity_fits(event: UUID, capacity: int) -> None:
     coming = await Invitation.count().where(
         (Invitation.event == event) & (Invitation.reply == "accepted")

@@ -8,7 +8,7 @@ event's kind and length). With no approved policy nothing is known, and the page
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -45,8 +45,6 @@ ACTIVITY_OF = {
     "steering_groups": "steering_group",
 }
 """An opportunity's activity (participation's words) as the policy's, where one matches."""
-EVER = datetime(2000, 1, 1, tzinfo=UTC)
-"""``scheduling.upcoming(now=EVER)`` lists every event, past ones too."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +77,7 @@ async def offer_for(opportunity: UUID, on: date) -> Offer:
     """What the policy in force pays for the opportunity's sessions (none known: say so)."""
     found = await opportunities.get(opportunity)
     in_force = await policy.current(on)
-    events = [
-        e
-        for e in await scheduling.upcoming(now=EVER)
-        if e["opportunity"] == opportunity and e["status"] != "cancelled"
-    ]
+    events = await scheduling.of_opportunity(opportunity)
     offered = dict(CHOICES)
     if in_force is None:
         return Offer(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from litestar import Request, Response, get
 from litestar.status_codes import (
@@ -22,11 +23,13 @@ from redis.asyncio import Redis
 
 from app.db import is_ready
 from app.mail import status_counts
-from app.observability import record_outbox
+from app.observability import record_job_claims, record_outbox
 from app.settings import Settings
+from app.worker import last_claims
 
 METRICS_MEDIA_TYPE = "text/plain; version=0.0.4"
 """Prometheus' classic text format, which every server version reads (Litestar adds the charset)."""
+T = TypeVar("T")
 PROBE_TIMEOUT_S = 2.0
 """A dependency slower than this to answer a trivial question counts as down."""
 
@@ -76,7 +79,8 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
             headers={"WWW-Authenticate": "Bearer"},
             media_type="text/plain",
         )
-    record_outbox(await _outbox_counts())
+    record_outbox(await _from_database(status_counts))
+    record_job_claims(await _from_database(last_claims))
     return Response(generate_latest(REGISTRY), media_type=METRICS_MEDIA_TYPE)
 
 
@@ -88,12 +92,12 @@ def bearer_matches(authorization: str, token: str) -> bool:
     )
 
 
-async def _outbox_counts() -> dict[str, int] | None:
+async def _from_database(read: Callable[[], Awaitable[T]]) -> T | None:
     """Fleet-wide figures from the database; None when it does not answer (the scrape still
     succeeds, with ``reciprocity_database_up 0``)."""
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_S):
-            return await status_counts()
+            return await read()
     except Exception:  # noqa: BLE001 - a scrape must not fail because the database did
         return None
 

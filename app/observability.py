@@ -147,6 +147,13 @@ JOB_RUNS = Counter(
     ["job", "outcome"],
 )
 
+JOB_LAST_CLAIMED = Gauge(
+    "reciprocity_job_last_claimed_timestamp_seconds",
+    "When a scheduled job (reminders, retention) last claimed its slot on any worker, read "
+    "from the database at scrape time: alert when it is older than two of the job's periods.",
+    ["job"],
+)
+
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
 """The route label of a request no route matched (a 404 or 405 before routing)."""
@@ -189,3 +196,11 @@ def record_outbox(counts: dict[str, int] | None) -> None:
         return
     for status, count in counts.items():
         OUTBOX_MESSAGES.labels(status).set(count)
+
+
+def record_job_claims(claims: dict[str, datetime] | None) -> None:
+    """Publish when each scheduled job last ran anywhere in the fleet (None: not read)."""
+    if claims is None:
+        return
+    for job, at in claims.items():
+        JOB_LAST_CLAIMED.labels(job).set(at.timestamp())

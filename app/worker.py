@@ -71,6 +71,12 @@ async def run_forever(jobs: Sequence[Job], *, tick_s: float = 0.5) -> None:
         await asyncio.sleep(min([tick_s, *(job.every_s for job in jobs)]))
 
 
+async def last_claims() -> dict[str, datetime]:
+    """When each fleet-once job last claimed a slot, on any worker (for the metrics)."""
+    rows = await JobRun.select(JobRun.job, JobRun.claimed_at).order_by(JobRun.claimed_at)
+    return {row["job"]: row["claimed_at"] for row in rows}
+
+
 def _slot(job: Job, at: datetime) -> str:
     return f"{job.name}:{int(at.timestamp() // job.every_s)}"
 

@@ -10,7 +10,7 @@ import re
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -29,7 +29,7 @@ from app.factory import create_app
 from app.migrations import migrate
 from app.observability import JsonFormatter, TextFormatter
 from app.sealed import Sealer
-from app.tables import OutboxMessage
+from app.tables import JobRun, OutboxMessage
 from tests.conftest import make_settings
 from tests.support.canaries import canary
 
@@ -231,6 +231,26 @@ async def test_metrics_read_the_outbox_from_the_database(
     by_status = {s: sample(text, "reciprocity_outbox_messages", status=s) for s in mail.Status}
     assert by_status == {"queued": 2, "sent": 0, "failed": 1, "dropped": 0}
     assert sample(text, "reciprocity_database_up") == 1
+
+
+async def test_metrics_say_when_each_scheduled_job_last_ran_anywhere(
+    client: httpx.AsyncClient,
+) -> None:
+    async def quiet() -> str:
+        return ""
+
+    reminders = worker.Job("reminders", 15 * 60, quiet, fleet_once=True)
+    first = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    later = first + timedelta(minutes=30)
+    for at in (later, first):  # claimed by two workers, the later slot first
+        await worker.run_once(reminders, at)
+        slot = f"reminders:{int(at.timestamp() // reminders.every_s)}"
+        await JobRun.update({JobRun.claimed_at: at}).where(JobRun.slot == slot)
+
+    text = (await client.get("/metrics")).text
+
+    last = sample(text, "reciprocity_job_last_claimed_timestamp_seconds", job="reminders")
+    assert last == later.timestamp()
 
 
 async def test_job_runs_are_counted_by_outcome(db: Any) -> None:

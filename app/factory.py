@@ -26,16 +26,19 @@ from litestar.static_files import create_static_files_router
 import events.api
 import events.datamap
 import events.pages
+import events.services.attention
 import events.services.invitations
 import events.services.reminders
 import events.services.retention
 import participation.api
 import participation.datamap
 import participation.pages
+import participation.services.attention
 import participation.services.retention
 import payments.api
 import payments.datamap
 import payments.pages
+import payments.services.attention
 import payments.services.retention
 from app import mail, observability, worker
 from app.api import API_PREFIX, api_router
@@ -52,7 +55,7 @@ from app.retention import KERNEL_RETENTION, RetentionRule, RetentionRun, run_rul
 from app.sealed import Sealer
 from app.settings import PROJECT_ROOT, Settings
 from app.vault import Vault
-from app.web import middleware
+from app.web import middleware, today
 from app.web.pages import KernelPages
 from app.web.templates import KERNEL_NAVIGATION, site_from, template_config
 
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             KernelPages,
+            *today.ROUTES,
             *auth_routes(settings),
             *HEALTH_HANDLERS,
             *_domain_attr("pages", "ROUTES"),
@@ -119,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "version": _version(),
                 "keyring": keyring,
                 "datamap": datamap,
+                "attention": attention_providers(),
                 **auth_state(settings, secret_key, _domain_rules()),
             }
         ),
@@ -153,6 +158,15 @@ def _domain_attr(module: str, name: str) -> list[Any]:
     return [item for domain in DOMAINS for item in getattr(getattr(domain, module), name)]
 
 
+def attention_providers() -> list[today.Provider]:
+    """Each domain's "what needs a coordinator today" (``services.attention``) for /today."""
+    return [
+        participation.services.attention.needs_attention,
+        events.services.attention.needs_attention,
+        payments.services.attention.needs_attention,
+    ]
+
+
 def _domain_rules() -> dict[str, Any]:
     """Each domain's access rules (``ACCESS`` in its api and pages modules)."""
     rules: dict[str, Any] = {}
@@ -162,7 +176,12 @@ def _domain_rules() -> dict[str, Any]:
 
 
 def _navigation() -> tuple[Any, ...]:
-    return (*KERNEL_NAVIGATION[:1], *_domain_attr("pages", "NAVIGATION"), *KERNEL_NAVIGATION[1:])
+    return (
+        *KERNEL_NAVIGATION[:1],
+        *today.NAVIGATION,
+        *_domain_attr("pages", "NAVIGATION"),
+        *KERNEL_NAVIGATION[1:],
+    )
 
 
 def _database_lifespan(settings: Settings) -> Any:

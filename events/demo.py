@@ -1,7 +1,7 @@
 """Demo events: two venues (one with full access features, one online room), the housing
 panel's first session with the selected person invited, and its briefing session under way as
-the demo loads (the person checked in, a check-in note written), so the attendance page has
-something true to show. Runs after the recruitment demo.
+the demo loads (the person checked in, a check-in note written, a follow-up asked for), so the
+attendance and follow-up pages have something true to show. Runs after the recruitment demo.
 
 No venue gap is staged: County Hall has every feature the needs map to, and the selected
 person asked for no adjustment, so a warning would not be honest here.
@@ -17,7 +17,7 @@ from app.keys import load_secret_key
 from app.sealed import Sealer
 from app.settings import Settings
 from events.schemas import EventForm, VenueForm
-from events.services import attendance, invitations, scheduling
+from events.services import attendance, followups, invitations, scheduling
 from events.tables import Event, Invitation
 from participation.services import opportunities
 
@@ -117,7 +117,9 @@ async def _briefing_under_way(sealer: Sealer, opportunity: UUID, hall: UUID) -> 
         DEMO_ACTOR,
     )
     await invitations.invite_selected(sealer, event, DEMO_ACTOR, _sender())
-    rows = await Invitation.select(Invitation.id).where(Invitation.event == event)
+    rows = await Invitation.select(Invitation.id, Invitation.subject).where(
+        Invitation.event == event
+    )
     for row in rows:
         await invitations.reply(sealer, row["id"], "accepted", DEMO_ACTOR, _sender(), via="staff")
     started = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=45)
@@ -127,4 +129,8 @@ async def _briefing_under_way(sealer: Sealer, opportunity: UUID, hall: UUID) -> 
     for row in rows:
         await attendance.check_in(event, row["id"], DEMO_ACTOR)
     await attendance.add_note(sealer, event, BRIEFING_NOTE, DEMO_ACTOR)
+    for row in rows[:1]:  # the person the note is about asked for a check-in afterwards
+        await followups.ask(
+            row["id"], row["subject"], DEMO_ACTOR, wanted=True, preferred_time="Tomorrow morning"
+        )
     return len(rows)

@@ -10,7 +10,7 @@ email is at example.org and every phone number is in Ofcom's drama ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -29,6 +29,8 @@ WOMENS_AID = {"name": "Sandra", "organisation": "Northshire Women's Aid", "conta
 ALL = ("register", "contact", "share_access_needs", "equality_monitoring")
 NO_EQUALITY = ("register", "contact", "share_access_needs")
 Channel = Literal["web", "paper", "phone", "in_person"]
+QUIET_MONTHS = {"Tomasz Nowak": 8, "Marcus Reid": 11}
+"""Signed up months ago and not heard from since: the coordinator's home (/today) says so."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,9 @@ async def populate(sealer: Sealer) -> list[str]:
     coordinator = await _account(sealer, COORDINATOR_EMAIL, COORDINATOR_NAME, Role.coordinator)
     staff = audit.Actor(id=str(coordinator), role=Role.coordinator.value)
     for person in PEOPLE:
-        await _add(sealer, person, staff)
+        subject = await _add(sealer, person, staff)
+        if person.name in QUIET_MONTHS:
+            await _quiet_since(subject, QUIET_MONTHS[person.name])
     online = sum(p.channel == "web" for p in PEOPLE)
     safe = sum(bool(p.contact.get("safe_contact")) for p in PEOPLE)
     return [
@@ -397,3 +401,14 @@ async def _account(sealer: Sealer, email: str, name: str, role: Role) -> UUID:
     kind = "participant" if role is Role.participant else "staff"
     new = accounts.NewAccount(kind, email, name, (role,))
     return await accounts.create(sealer, new, audit.SYSTEM)
+
+
+async def _quiet_since(subject: UUID, months: int) -> None:
+    then = datetime.now(UTC) - timedelta(days=30 * months)
+    await Participant.update(
+        {
+            Participant.created_at: then,
+            Participant.updated_at: then,
+            Participant.last_active_at: then,
+        }
+    ).where(Participant.id == subject)

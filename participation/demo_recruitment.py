@@ -115,6 +115,7 @@ async def populate(sealer: Sealer) -> list[str]:
         made.append(opportunity)
     interested = await _interest(sealer, made[0], "evaluation_panels")
     await _interest(sealer, made[2], "listening_events")
+    await _interest(sealer, made[1], "method_statements")  # new: nobody has looked yet
     await _review(sealer, made[0])
     await _close_and_archive(made[2])
     return [

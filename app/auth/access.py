@@ -275,6 +275,7 @@ KERNEL_RULES: dict[str, Rule] = {
     "mfa-setup-submit": MFA_SETUP,
     # accounts
     "account": SIGNED_IN,
+    "today": roles(Role.coordinator, Role.admin),
     "token-create": STAFF,
     "token-revoke": STAFF,
     "reauth": STAFF,

@@ -29,8 +29,10 @@ from app.auth.flow import (
     start_session,
     throttled,
 )
+from app.datamap import Role
 from app.errors import FieldError
 from app.sealed import Sealer
+from app.tables import Account
 from app.web.pages import page
 
 Form = URLEncodedBody[dict[str, str]]
@@ -247,8 +249,15 @@ class SignInPages(Controller):
 async def _signed_in(
     request: Request[Any, Any, Any], account_id: UUID, response: Response[Any] | None = None
 ) -> Any:
-    landing = response or Redirect("/account", status_code=HTTP_303_SEE_OTHER)
+    landing = response or Redirect(await _landing(account_id), status_code=HTTP_303_SEE_OTHER)
     return await start_session(request, account_id, STAGE_SIGNED_IN, landing)
+
+
+async def _landing(account_id: UUID) -> str:
+    """Coordinators start on what needs them today; everyone else on their account."""
+    rows = await Account.raw("SELECT roles FROM account WHERE id = {}", account_id)
+    held = set(rows[0]["roles"].split(",")) if rows else set()
+    return "/today" if Role.coordinator in held else "/account"
 
 
 async def _setup_page(

@@ -125,7 +125,7 @@ async def test_an_authenticator_code_works_once(
     )
     replay = await post_form(client, "/sign-in/two-step", {"code": code})
 
-    assert (first.status_code, first.headers["location"]) == (303, "/account")
+    assert (first.status_code, first.headers["location"]) == (303, "/today")
     assert replay.status_code == 400
     assert "Enter the 6-digit code your authenticator app shows now" in replay.text
 

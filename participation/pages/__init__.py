@@ -14,6 +14,7 @@ from typing import Any
 
 from participation.pages import (
     board,
+    easy_read,
     interest,
     lived_experience,
     matching,
@@ -32,6 +33,7 @@ MODULES: tuple[ModuleType, ...] = (
     sign_in_code,
     lived_experience,
     public,
+    easy_read,
     interest,
     opportunities,
     board,

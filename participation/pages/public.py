@@ -22,6 +22,7 @@ from app.web.pages import page
 from app.web.templates import NavItem
 from participation import vocabulary as v
 from participation.pages.export_views import LONDON, Row
+from participation.services import easy_read as easy_read_version
 from participation.services import lived_experience, opportunities
 
 TEMPLATES = "participation/recruitment"
@@ -128,6 +129,7 @@ class PublicPages(Controller):
             facts=describe(row),
             description=paragraphs(row["description"]),
             easy_read=paragraphs(row["easy_read"]),
+            easy_read_ready=easy_read_version.is_easy_read(row["easy_read"]),
             sought=v.labels(lived, row["lived_experience_sought"]),
             stage=v.STAGES.get(row["stage"], ""),
         )

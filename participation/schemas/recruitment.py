@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from app.accessible_docs import NotEasyRead, check_sentence, sentences
 from app.web.forms import FieldProblem, one_of, some_of
 from participation import vocabulary as v
 from participation.schemas import AboutYou, ContactDetails, Section
@@ -81,6 +82,16 @@ class OpportunityForm(Section):
         "places": "Enter how many places there are, from 1 to 500",
         "questions": "Check the questions: at most 20, each with its kind and wording",
     }
+
+    @model_validator(mode="after")
+    def _easy_read_is_easy(self) -> OpportunityForm:
+        """Each Easy Read sentence has at most 15 words: said while the coordinator writes."""
+        for sentence in sentences(self.easy_read):
+            try:
+                check_sentence(sentence)
+            except NotEasyRead as problem:
+                raise FieldProblem("easy_read", problem.message) from problem
+        return self
 
     @model_validator(mode="after")
     def _dates_make_sense(self) -> OpportunityForm:

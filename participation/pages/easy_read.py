@@ -1,0 +1,159 @@
+"""Easy Read and large-print versions, as web pages and .docx downloads: an opportunity's
+advert (public, like the advert) and what happens when you withdraw (the signed-in
+participant, and coordinators who explain it to someone).
+
+Thin: the words come from ``participation.services.easy_read``, the documents from
+``app.accessible_docs``. An opportunity without valid Easy Read words has no Easy Read version
+("not found"), so a visitor never sees a half-made one; the link is shown only when it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app import accessible_docs
+from app.auth.access import PUBLIC, Rule, roles
+from app.datamap import Role
+from app.errors import NotFound
+from app.web.pages import attachment, page
+from participation import vocabulary as v
+from participation.pages.public import closed_page, closing, describe, published
+from participation.services import easy_read, lived_experience, opportunities
+
+AnyRequest = Request[Any, Any, Any]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEMPLATES = "participation/easy_read"
+WITHDRAW = "/profile/withdraw"
+
+
+def team(request: AnyRequest) -> easy_read.Team:
+    settings = request.app.state.settings
+    return easy_read.Team(settings.council_name, settings.contact_phone, settings.contact_email)
+
+
+async def _open(opportunity: UUID) -> dict[str, Any] | Template:
+    row = await published(opportunity)
+    return row if opportunities.is_open(row) else closed_page(row)
+
+
+def _advert_easy(row: dict[str, Any], request: AnyRequest) -> list[accessible_docs.Section]:
+    try:
+        return easy_read.advert_easy_read(row, closing(row["closes_at"]), team(request))
+    except accessible_docs.NotEasyRead as problem:
+        raise NotFound("There is no Easy Read version of this opportunity yet.") from problem
+
+
+async def _advert_print(row: dict[str, Any], request: AnyRequest) -> list[accessible_docs.Section]:
+    lived = await lived_experience.options(include_retired=True)
+    facts = [(fact.key, fact.value or ". ".join(fact.items)) for fact in describe(row)]
+    sought = v.labels(lived, row["lived_experience_sought"])
+    return easy_read.advert_large_print(row, facts, sought, team(request))
+
+
+def _page(kind: str, title: str, sections: Any, back: str, download: str) -> Template:
+    words = "Back to the advert" if back.startswith("/take-part") else "Back to stopping"
+    return page(
+        f"{TEMPLATES}/{kind}.html",
+        title,
+        sections=sections,
+        back=back,
+        back_words=words,
+        download=download,
+    )
+
+
+class AdvertVersions(Controller):
+    path = "/take-part/{opportunity:uuid}"
+    include_in_schema = False
+
+    @get("/easy-read", name="take-part-easy-read")
+    async def easy_page(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Template:
+        row = await _open(opportunity)
+        if isinstance(row, Template):
+            return row
+        sections = _advert_easy(row, request)
+        here = f"/take-part/{opportunity}"
+        return _page("easy_read", row["title"], sections, here, f"{here}/easy-read.docx")
+
+    @get("/easy-read.docx", name="take-part-easy-read-docx")
+    async def easy_docx(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Any:
+        row = await _open(opportunity)
+        if isinstance(row, Template):
+            return row
+        body = accessible_docs.easy_read(row["title"], _advert_easy(row, request))
+        return attachment(body, DOCX, "easy-read.docx")
+
+    @get("/large-print", name="take-part-large-print")
+    async def print_page(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Template:
+        row = await _open(opportunity)
+        if isinstance(row, Template):
+            return row
+        sections = await _advert_print(row, request)
+        here = f"/take-part/{opportunity}"
+        return _page("large_print", row["title"], sections, here, f"{here}/large-print.docx")
+
+    @get("/large-print.docx", name="take-part-large-print-docx")
+    async def print_docx(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Any:
+        row = await _open(opportunity)
+        if isinstance(row, Template):
+            return row
+        body = accessible_docs.large_print(row["title"], await _advert_print(row, request))
+        return attachment(body, DOCX, "large-print.docx")
+
+
+class WithdrawalVersions(Controller):
+    path = WITHDRAW
+    include_in_schema = False
+
+    @get("/easy-read", name="withdraw-easy-read")
+    async def easy_page(self, request: AnyRequest) -> Template:
+        sections = easy_read.withdrawal_easy_read(team(request))
+        title = easy_read.WITHDRAW_TITLE
+        return _page("easy_read", title, sections, WITHDRAW, f"{WITHDRAW}/easy-read.docx")
+
+    @get("/easy-read.docx", name="withdraw-easy-read-docx")
+    async def easy_docx(self, request: AnyRequest) -> Response[bytes]:
+        sections = easy_read.withdrawal_easy_read(team(request))
+        body = accessible_docs.easy_read(easy_read.WITHDRAW_TITLE, sections)
+        return attachment(body, DOCX, "stopping-easy-read.docx")
+
+    @get("/large-print", name="withdraw-large-print")
+    async def print_page(self, request: AnyRequest) -> Template:
+        sections = easy_read.withdrawal_large_print(team(request))
+        title = easy_read.WITHDRAW_TITLE
+        return _page("large_print", title, sections, WITHDRAW, f"{WITHDRAW}/large-print.docx")
+
+    @get("/large-print.docx", name="withdraw-large-print-docx")
+    async def print_docx(self, request: AnyRequest) -> Response[bytes]:
+        sections = easy_read.withdrawal_large_print(team(request))
+        body = accessible_docs.large_print(easy_read.WITHDRAW_TITLE, sections)
+        return attachment(body, DOCX, "stopping-large-print.docx")
+
+
+ROUTES: list[Any] = [AdvertVersions, WithdrawalVersions]
+ACCESS: dict[str, Rule] = {
+    **dict.fromkeys(
+        (
+            "take-part-easy-read",
+            "take-part-easy-read-docx",
+            "take-part-large-print",
+            "take-part-large-print-docx",
+        ),
+        PUBLIC,
+    ),
+    **dict.fromkeys(
+        (
+            "withdraw-easy-read",
+            "withdraw-easy-read-docx",
+            "withdraw-large-print",
+            "withdraw-large-print-docx",
+        ),
+        roles(Role.participant, Role.coordinator),
+    ),
+}
+NAVIGATION: list[Any] = []

@@ -1,0 +1,182 @@
+"""Easy Read and large-print versions of two documents: an opportunity's advert, and what
+happens when a participant withdraws. Each is a list of sections (``app.accessible_docs``), so
+the web page and the .docx say the same words.
+
+Why: issue 11 and the Accessible Information Standard; many participants find reading hard.
+The advert's Easy Read words are the coordinator's own (the opportunity's Easy Read field, one
+sentence a line), followed by how to take part in our plain words. Nothing here is personal:
+the withdrawal explanation is the same for everyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.accessible_docs import Line, NotEasyRead, Section, check_sentence, sentences
+from participation.services.rights import KEPT_FOR_FINANCE
+
+
+@dataclass(frozen=True)
+class Team:
+    """How to reach the co-production team: printed in every document."""
+
+    council: str
+    phone: str
+    email: str
+
+
+def _lines(*texts: str) -> tuple[Line, ...]:
+    return tuple(Line(text) for text in texts)
+
+
+def advert_easy_read(row: dict[str, Any], closes: str, team: Team) -> list[Section]:
+    """The advert in Easy Read; NotEasyRead when the coordinator wrote none, or a sentence is
+    longer than 15 words (the message says which)."""
+    about = sentences(row["easy_read"])
+    if not about:
+        raise NotEasyRead("This opportunity has no Easy Read version yet.")
+    for sentence in about:
+        check_sentence(sentence)
+    return [
+        Section("What it is about", lines=_lines(*about)),
+        Section(
+            "How to take part",
+            lines=_lines(
+                f"Tell us you are interested by {closes}.",
+                "Fill in a short form on our website.",
+                f"Or ring us on {team.phone}.",
+                "Someone you trust can help you.",
+            ),
+        ),
+    ]
+
+
+def is_easy_read(text: str) -> bool:
+    """Whether typed Easy Read words make an Easy Read version (for the advert's link)."""
+    found = sentences(text)
+    try:
+        for sentence in found:
+            check_sentence(sentence)
+    except NotEasyRead:
+        return False
+    return bool(found)
+
+
+def advert_large_print(
+    row: dict[str, Any], facts: list[tuple[str, str]], sought: list[str], team: Team
+) -> list[Section]:
+    """The advert as on the web page, for large print: the facts, the description, who for."""
+    described = tuple(block for block in row["description"].replace("\r\n", "\n").split("\n\n"))
+    who = (
+        ("We especially want to hear from people with experience of:",)
+        if sought
+        else ("Anyone who uses, or has used, the services this is about.",)
+    )
+    return [
+        *(Section(label, paragraphs=(value,)) for label, value in facts),
+        Section("What it is about", paragraphs=tuple(b.strip() for b in described if b.strip())),
+        Section("Who we would like to hear from", paragraphs=who, bullets=tuple(sought)),
+        Section(
+            "How to tell us you are interested",
+            paragraphs=(
+                "Answer a few short questions on our website. It takes about 5 minutes.",
+                f"Or ring the co-production team on {team.phone}, or email {team.email}.",
+            ),
+        ),
+    ]
+
+
+WITHDRAW_TITLE = "If you stop taking part"
+
+
+def withdrawal_easy_read(team: Team) -> list[Section]:
+    """What withdrawing means, in Easy Read: what we delete, what we keep and why, coming back."""
+    return [
+        Section(
+            "You can stop at any time",
+            lines=_lines(
+                "You can stop taking part at any time.",
+                "You do not have to tell us why.",
+                "You will not get into trouble.",
+            ),
+        ),
+        Section(
+            "What we delete",
+            lines=_lines(
+                "We delete your name and date of birth.",
+                "We delete your phone number, email and other contact details.",
+                "We delete what you told us about your needs.",
+                "We delete what you told us about your life.",
+                "We delete your answers to the equality questions.",
+                "We do this straight away.",
+                "You will be signed out.",
+            ),
+        ),
+        Section(
+            "What we keep, and why",
+            lines=_lines(
+                "We keep a record of the money we paid you.",
+                "The law says we must keep it for 6 years.",
+                "Only the finance team can see it.",
+                "We keep a note of what you agreed to, and when.",
+                "We keep a note of when we deleted your details.",
+                "These notes do not have your name on them.",
+            ),
+        ),
+        Section(
+            "Coming back",
+            lines=_lines(
+                "You can come back and take part again.",
+                f"Ring us on {team.phone}.",
+                f"Or email us at {team.email}.",
+                "You will need to tell us your details again.",
+            ),
+        ),
+        Section(
+            "Need a break instead?",
+            lines=_lines(
+                "You can pause contact instead of stopping.",
+                "Go to your profile and choose pause.",
+            ),
+        ),
+    ]
+
+
+def withdrawal_large_print(team: Team) -> list[Section]:
+    """The same facts as the withdraw page, in full sentences, for large print."""
+    return [
+        Section(
+            "You can stop at any time",
+            paragraphs=("You can stop at any time. You do not have to give a reason.",),
+        ),
+        Section(
+            "What we delete straight away",
+            bullets=(
+                "your profile: your name and date of birth",
+                "your contact details",
+                "your access needs and what you want to be involved in",
+                "what you told us about your lived experience, and your equality answers",
+                "your sign-in, so you will be signed out",
+            ),
+        ),
+        Section(
+            "What we must keep, and why",
+            paragraphs=(
+                KEPT_FOR_FINANCE,
+                "A record of what you agreed to and when, because the law says we must be able "
+                "to prove it. It does not include your name or contact details.",
+                "A record of when your details were seen, changed and deleted, to prove they "
+                "were looked after properly. It does not name you.",
+            ),
+        ),
+        Section(
+            "Taking part again",
+            paragraphs=(
+                "Withdrawing cannot be undone, but you are welcome back at any time. "
+                f"Ring the co-production team on {team.phone} or email {team.email}. "
+                "We will ask for your details again.",
+                "If you only need a break, you can pause contact from your profile instead.",
+            ),
+        ),
+    ]

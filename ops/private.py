@@ -17,17 +17,15 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ops.backing import redis_answers
-from ops.processes import free_port_base
+from ops.processes import free_port_base, wait_until
 
 START_DEADLINE_S = 30.0
 STOP_DEADLINE_S = 10.0
-POLL_S = 0.05
 
 
 class ServerFailed(RuntimeError):
@@ -47,12 +45,10 @@ def _wait_until(
     condition: Callable[[], bool], deadline_s: float, what: str, log: Path | None
 ) -> None:
     """Poll ``condition`` until true; past the deadline, fail with the end of ``log``."""
-    deadline = time.monotonic() + deadline_s
-    while not condition():
-        if time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
-            raise ServerFailed(f"{what} (after {deadline_s:.0f} s)\n{tail}")
-        time.sleep(POLL_S)
+    wait_until(condition, deadline_s)
+    if not condition():
+        tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+        raise ServerFailed(f"{what} (after {deadline_s:.0f} s)\n{tail}")
 
 
 def _postgres_bin() -> Path:

@@ -16,7 +16,6 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from app.keyring import new_keyring_json
 from tests.app.test_backup_format import flip
 from tests.conftest import ENGINES, TEST_SECRET, make_settings
 from tests.support import postgres
+from tests.support.waiting import wait_for
 
 RECIPROCITY = str(Path(sys.executable).with_name("reciprocity"))
 DEMO_FEEDBACK_WORDS = b"Universal Credit"  # plain text in the demo's feedback table
@@ -401,13 +401,6 @@ def pair_rows(url: str) -> int:
     return table_counts(url).get("pair", 0)
 
 
-def wait_for(condition: Any, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_backup_taken_while_the_service_writes_is_one_consistent_moment(
     engine: str, tmp_path: Path
@@ -423,7 +416,7 @@ def test_a_backup_taken_while_the_service_writes_is_one_consistent_moment(
     writer = PairWriter(source.url)
     writer.start()
     try:
-        wait_for(lambda: pair_rows(source.url) >= 200)
+        wait_for(lambda: pair_rows(source.url) >= 200, 30, "200 pairs written before the backup")
         made = source.invoke("backup", "--out", str(tmp_path / "busy.backup"))
     finally:
         writer.stop.set()

@@ -12,8 +12,7 @@ import os
 import re
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -28,19 +27,6 @@ from tests.support import postgres
 
 T = TypeVar("T")
 UNAVAILABLE = "Sorry, the service is unavailable"
-
-
-def wait_for(condition: Callable[[], T], deadline_s: float, what: str) -> T:
-    """Poll ``condition`` until it returns something truthy; fail naming ``what`` at the
-    deadline. Drills never sleep and hope: they wait for the state they need, and no longer."""
-    deadline = time.monotonic() + deadline_s
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"within {deadline_s:.0f} s: {what}")
-        time.sleep(0.05)
 
 
 def database_tag(name: str) -> str:

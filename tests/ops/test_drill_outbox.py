@@ -31,7 +31,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from ops.stack import Stack, free_port_base
-from tests.ops.drill_support import fetch, private_redis, run_tool, running_stack, wait_for
+from tests.ops.drill_support import fetch, private_redis, run_tool, running_stack
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.xdist_group("ops")
 

@@ -24,8 +24,8 @@ from tests.ops.drill_support import (
     private_redis,
     running_stack,
     sign_in,
-    wait_for,
 )
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.xdist_group("ops")
 

@@ -42,6 +42,11 @@ OPPORTUNITIES: tuple[dict[str, Any], ...] = (
         "title": "Help us choose the new housing support provider",
         "description": "Three organisations want to run housing support in Northshire. Read "
         "their answers with us and score them. We will explain everything on the first day.",
+        "easy_read": "Three groups want to run housing support.\n"
+        "We want you to help us choose one.\n"
+        "You read what they say and give them marks.\n"
+        "We explain everything on the first day.\n"
+        "We pay you for your time.",
         "stage": 3,
         "activity": "evaluation_panels",
         "rung_planned": "co_production",

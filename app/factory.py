@@ -143,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=_logging_config(settings),
         debug=False,
     )
-    middleware.wrap(app, https=settings.uses_https)
+    middleware.wrap(app, https=settings.uses_https, languages=site.languages)
     return app
 
 

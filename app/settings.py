@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     council_name: str = "Northshire County Council"
     """Shown in the header, footer and documents."""
 
+    languages: str = "en,cy,ar"
+    """Languages people can choose for pages, emails and letters, as codes (``en,cy,ar,ur``).
+    Each needs a complete catalogue under ``translations/``; English is always offered."""
+
     service_name: str = "Reciprocity"
     """The service's name in the header and page titles."""
 

@@ -60,6 +60,9 @@ CONTACT = "Contact them the way they chose about taking part"
 INVOLVEMENT = "Offer them the kinds of involvement they asked for, when they can do it"
 ADJUSTMENTS = "Arrange the access and travel help they need at every event"
 
+WRITERS = PAYEE | LOGISTICS
+"""Finance and organisers write letters too (payment offers, invitations), in that language."""
+
 PARTICIPANT = TableMap(
     Participant,
     fields=(
@@ -72,6 +75,8 @@ PARTICIPANT = TableMap(
         # organisers post invitations "care of" the person's key worker, so they see who that is
         _profile("intermediary", "contact", CONTACT, LOGISTICS),
         _profile("safe_contact", "safety", "Keep people at risk safe when we contact them"),
+        # a language can hint at ethnic origin, so it is sealed like the rest of the contact group
+        _profile("language", "contact", "Write to them in the language they chose", WRITERS),
         _profile("date_of_birth", "identity", "Check age for consent and reach reporting"),
         _profile(
             "lived_experience",

@@ -30,6 +30,7 @@ class Participant(Table, tablename="participant"):
     address = Bytea(null=True, default=None)
     intermediary = Bytea(null=True, default=None)
     safe_contact = Bytea(null=True, default=None)
+    language = Bytea(null=True, default=None)
     date_of_birth = Bytea(null=True, default=None)
     lived_experience = Bytea(null=True, default=None)
     lived_experience_words = Bytea(null=True, default=None)

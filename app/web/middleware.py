@@ -18,7 +18,9 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.i18n import Language
 from app.observability import IN_FLIGHT, current_request_id, observe_request
+from app.web.locale import LocaleMiddleware
 from app.web.request_context import REQUEST_ID_HEADER, request_id_of
 
 access_log = logging.getLogger("reciprocity.access")
@@ -119,6 +121,7 @@ def logged_path(scope: Scope) -> str:
     return str(scope.get("path_template") or "(no route)")
 
 
-def wrap(app: Any, *, https: bool) -> None:
-    """Install the middleware outside Litestar's exception handling (see the module docstring)."""
-    app.asgi_handler = ShellMiddleware(app.asgi_handler, https=https)
+def wrap(app: Any, *, https: bool, languages: tuple[Language, ...]) -> None:
+    """Install the middleware outside Litestar's exception handling (see the module docstring),
+    the language choice inside it, so error pages are in the reader's language too."""
+    app.asgi_handler = ShellMiddleware(LocaleMiddleware(app.asgi_handler, languages), https=https)

@@ -20,6 +20,7 @@ from jinja2 import (
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template import TemplateConfig
 
+from app import i18n
 from app.settings import PROJECT_ROOT, Settings
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -49,6 +50,13 @@ class Site:
     contact_phone: str
     contact_postal_address: str
     navigation: tuple[NavItem, ...] = field(default=())
+    languages: tuple[i18n.Language, ...] = field(default=())
+    """Offered in the language switcher on the pages participants use."""
+
+    @property
+    def language_names(self) -> dict[str, str]:
+        """Code to the language's own name, for a choice of language on a form."""
+        return {language.code: language.endonym for language in self.languages}
 
 
 KERNEL_NAVIGATION = (NavItem("Home", "/"), NavItem("Contact us", "/contact"))
@@ -62,6 +70,7 @@ def site_from(settings: Settings, navigation: tuple[NavItem, ...]) -> Site:
         contact_phone=settings.contact_phone,
         contact_postal_address=settings.contact_postal_address,
         navigation=navigation,
+        languages=i18n.offered(settings.languages),
     )
 
 
@@ -76,6 +85,20 @@ def template_config(site: Site) -> TemplateConfig[Engine]:
         autoescape=select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension
+        i18n.gettext,
+        i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
     )
     environment.globals["site"] = site
+    environment.globals["current_language"] = i18n.current_language
+    environment.globals["N_"] = i18n.N_
+    environment.filters["day"] = i18n.day
+    environment.filters["weekday_and_day"] = i18n.weekday_and_day
+    environment.filters["time_of_day"] = i18n.time_of_day
+    environment.filters["moment"] = i18n.moment
     return TemplateConfig(engine=Engine.from_environment(environment))

@@ -159,6 +159,8 @@ def section_data(page: SectionPage, values: Values, stored: schemas.Section) -> 
     for name in ("email", "phone"):
         if name in posted:
             posted[name] = posted[name] or None
+    if not posted.get("language", True):  # no choice shown when only English is offered
+        del posted["language"]
     return stored.model_dump() | posted
 
 

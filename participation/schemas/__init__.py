@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from app import i18n
 from app.blind_index import normalise_uk_phone
 from app.web.forms import FieldProblem, StrictForm, one_of, some_of
 from participation import vocabulary as v
@@ -83,6 +84,7 @@ class ContactDetails(Section):
     preferred_route: Annotated[str, one_of(v.CONTACT_ROUTES)] = "email"
     intermediary: Intermediary = Intermediary()
     safe_contact: bool = False
+    language: Annotated[str, one_of(i18n.catalogue_names())] = i18n.DEFAULT
 
     messages: ClassVar[dict[str, str]] = {
         "email": "Enter an email address in the right format, like name@example.com",
@@ -92,6 +94,7 @@ class ContactDetails(Section):
         "intermediary": "Enter the name and phone number or email of the person who passes "
         "messages on, in 120 characters or fewer each",
         "safe_contact": "Select whether you need us to take extra care when we contact you",
+        "language": "Select the language you want us to write to you in",
     }
 
     @model_validator(mode="after")

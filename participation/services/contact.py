@@ -14,14 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from app import audit
+from app import audit, i18n
 from app.errors import DomainError, NotFound
 from app.redact import Sensitive
 from app.sealed import KEY_COLUMNS, Sealer, key_join
 from participation.services.consent import granted_condition
 from participation.tables import Participant
 
-ROUTE_COLUMNS = ("preferred_name", "email", "phone", "address", "intermediary", "safe_contact")
+ROUTE_COLUMNS = (
+    "preferred_name",
+    "email",
+    "phone",
+    "address",
+    "intermediary",
+    "safe_contact",
+    "language",
+)
 ROUTES_PER_QUERY = 1000
 """Well under both databases' limit on parameters in one statement."""
 
@@ -38,6 +46,8 @@ class Route:
     address: Sensitive[str] | None
     intermediary: dict[str, str]
     safe_contact: bool
+    language: str
+    """The code of the language to write in (``with i18n.use_locale(route.language)``)."""
 
 
 async def contactable(subjects: list[UUID]) -> list[UUID]:
@@ -102,6 +112,7 @@ def _route(subject: UUID, route: str, opened: dict[str, Sensitive[str] | None]) 
         address=opened["address"],
         intermediary=json.loads(intermediary.reveal()) if intermediary else {},
         safe_contact=safe is not None and safe.reveal() == "yes",
+        language=language.reveal() if (language := opened["language"]) else i18n.DEFAULT,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from app import audit
+from app import audit, i18n
 from app.db import is_duplicate, transaction
 from app.errors import Conflict, FieldError, NotFound
 from app.sealed import Sealer
@@ -35,7 +35,15 @@ SECTIONS: dict[str, type[schemas.Section]] = {
 }
 SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
     "about": ("preferred_name", "date_of_birth"),
-    "contact": ("email", "phone", "address", "intermediary", "safe_contact", "preferred_route"),
+    "contact": (
+        "email",
+        "phone",
+        "address",
+        "intermediary",
+        "safe_contact",
+        "language",
+        "preferred_route",
+    ),
     "lived_experience": ("lived_experience", "lived_experience_words"),
     "equality": ("equality",),
     "involvement": (
@@ -242,6 +250,7 @@ def _columns(section: schemas.Section) -> tuple[Sealed, Plain]:
             "address": data["address"] or None,
             "intermediary": json.dumps(intermediary) if intermediary else None,
             "safe_contact": "yes" if data["safe_contact"] else None,
+            "language": None if data["language"] == i18n.DEFAULT else data["language"],
         }
         return sealed, {"preferred_route": data["preferred_route"]}
     if isinstance(section, schemas.LivedExperience):
@@ -281,6 +290,7 @@ def _section(name: str, row: dict[str, Any], values: dict[str, str | None]) -> s
             "address": values["address"] or "",
             "intermediary": schemas.Intermediary.model_construct(**intermediary),
             "safe_contact": values["safe_contact"] == "yes",
+            "language": values["language"] or i18n.DEFAULT,
         }
     elif name == "lived_experience":
         fields |= {

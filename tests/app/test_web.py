@@ -21,7 +21,7 @@ async def test_home_page_greets_participants_and_staff(client: httpx.AsyncClient
     response = await client.get("/")
 
     assert response.status_code == 200
-    assert '<html lang="en-GB" class="govuk-template">' in response.text
+    assert '<html lang="en-GB" dir="ltr" class="govuk-template">' in response.text
     assert '<h1 class="govuk-heading-xl">Help shape the services you use</h1>' in response.text
     assert "If you have lived experience" in response.text
     assert "If you work for the council or a partner" in response.text

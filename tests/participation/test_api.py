@@ -27,6 +27,7 @@ SECTION_ANSWERS: dict[str, dict[str, Any]] = {
         "preferred_route": "sms",
         "intermediary": {"name": "Jo", "organisation": "Shelter North", "contact": "01632 960001"},
         "safe_contact": True,
+        "language": "cy",
     },
     "lived_experience": {
         "lived_experience": ["homelessness", "mental_health"],

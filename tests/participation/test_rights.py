@@ -68,6 +68,7 @@ async def seed_everywhere(sealer: Sealer, label: str, phone: str) -> dict[str, s
         address=values["address"],
         intermediary=schemas.Intermediary(name=values["intermediary"], contact="01632 960001"),
         safe_contact=True,
+        language="cy",
     )
     subject = await profiles.create(sealer, profile, COORDINATOR)
     await _fill_sections(sealer, subject, values)

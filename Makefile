@@ -12,7 +12,7 @@ export RECIPROCITY_ENVIRONMENT ?= development
 export RECIPROCITY_MAIL_DIR ?= $(CURDIR)/var/mail
 export RECIPROCITY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: help setup run test test-fast lint typecheck contracts drift bench load scale-up scale-down assets clean
+.PHONY: help setup run demo test test-fast lint typecheck contracts translations translations-check drift bench load scale-up scale-down assets clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,11 @@ run: setup ## Set up, migrate the embedded database, add demo data and serve on 
 	.venv/bin/reciprocity migrate
 	.venv/bin/reciprocity demo --if-empty
 	.venv/bin/reciprocity users dev-sign-in
+	.venv/bin/reciprocity serve --port $(PORT)
+
+demo: setup ## Set up, migrate, fill the database with the demo council, print its sign-in links and serve
+	.venv/bin/reciprocity migrate
+	.venv/bin/reciprocity demo
 	.venv/bin/reciprocity serve --port $(PORT)
 
 test: setup $(CHROMIUM) $(NGINX) ## Run the whole suite (SQLite, and PostgreSQL when one answers), browser tests and fault drills included
@@ -85,6 +90,12 @@ typecheck: setup ## mypy, strict on the kernel and every services module
 
 contracts: setup ## The one-way dependency rule (import-linter)
 	.venv/bin/lint-imports
+
+translations: setup ## Extract translatable text and add new strings to every language's catalogue
+	$(PY) -m app.i18n_check --update
+
+translations-check: setup ## Fail when any shipped language (Welsh, Arabic) lacks a string
+	$(PY) -m app.i18n_check
 
 bench: setup ## Benchmarks: ratios against raw baselines, non-zero exit when a target is missed
 	$(PY) -m benchmarks

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from uuid import UUID
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -34,6 +35,7 @@ import participation.api
 import participation.datamap
 import participation.pages
 import participation.services.attention
+import participation.services.contact
 import participation.services.retention
 import payments.api
 import payments.datamap
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "keyring": keyring,
                 "datamap": datamap,
                 "attention": attention_providers(),
+                "language_of": _language_of,
                 **auth_state(settings, secret_key, _domain_rules()),
             }
         ),
@@ -156,6 +159,11 @@ def provide_sealer(state: State) -> Sealer:
 def _domain_attr(module: str, name: str) -> list[Any]:
     """Collect a list each domain module exposes (``participation.api.ROUTES`` ...)."""
     return [item for domain in DOMAINS for item in getattr(getattr(domain, module), name)]
+
+
+async def _language_of(state: State, account: UUID) -> str | None:
+    """The language a participant chose on their profile (the kernel's sign-in applies it)."""
+    return await participation.services.contact.language_of(provide_sealer(state), account)
 
 
 def attention_providers() -> list[today.Provider]:

@@ -11,14 +11,16 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Template
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.auth import signin
-from app.auth.access import current_user
+from app.auth.access import STAGE_SIGNED_IN, current_user
 from app.auth.sessions import SessionData
 from app.datamap import Role
 from app.errors import FieldError
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.tables import Account
+from app.web.locale import ONE_YEAR
 from app.web.pages import page
 from app.web.request_context import request_id_of
 
@@ -80,7 +82,15 @@ async def start_session(
         response, data, replacing=current_user(request).session_id
     )
     response.delete_cookie(ATTEMPT_COOKIE, path="/")
+    if stage == STAGE_SIGNED_IN and (chosen := await _chosen_language(request, account_id)):
+        response.set_cookie(i18n.COOKIE, chosen, path="/", max_age=ONE_YEAR, samesite="lax")
     return response
+
+
+async def _chosen_language(request: Request[Any, Any, Any], account_id: UUID) -> str | None:
+    """A participant's profile language, so their pages are in it from the moment they sign in."""
+    language_of = request.app.state.get("language_of")
+    return await language_of(request.app.state, account_id) if language_of else None
 
 
 async def end_session(request: Request[Any, Any, Any], response: Response[Any]) -> Response[Any]:
@@ -126,20 +136,30 @@ async def settle_email_sign_in(request: Request[Any, Any, Any], sealer: Sealer, 
 
 
 def sign_in_email(public_url: str, to: str, issued: signin.EmailedSignIn) -> mail.Email:
-    """Discreet on purpose: no programme, no name, nothing an abuser reading the inbox could use."""
+    """Discreet on purpose: no programme, no name, nothing an abuser reading the inbox could use.
+
+    Written in the language of the request that asked for it: the person is reading the page
+    in that language as the email arrives (and an unknown address gets no email to choose for).
+    """
     link = f"{public_url}/sign-in/link/{issued.link_token}"
     text = (
-        f"Your sign-in code is {issued.code}\n\n"
-        f"Or use this link to sign in:\n{link}\n\n"
-        "The code and the link work once, for 10 minutes.\n"
-        "If you did not ask to sign in, you can ignore this email.\n"
+        _("Your sign-in code is %(code)s") % {"code": issued.code}
+        + "\n\n"
+        + _("Or use this link to sign in:")
+        + f"\n{link}\n\n"
+        + _("The code and the link work once, for 10 minutes.")
+        + "\n"
+        + _("If you did not ask to sign in, you can ignore this email.")
+        + "\n"
     )
-    return mail.Email(to=to, subject="Your sign-in code", text=text)
+    return mail.Email(to=to, subject=_("Your sign-in code"), text=text)
 
 
 def confirm_page(title: str, action: str, guidance: str) -> Template:
     """A page with one button that POSTs to ``action``: links are opened, only buttons act."""
-    return page("auth/confirm_link.html", title, action=action, guidance=guidance, submit="Sign in")
+    return page(
+        "auth/confirm_link.html", title, action=action, guidance=guidance, submit=_("Sign in")
+    )
 
 
 def form_page(

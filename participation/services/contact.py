@@ -116,6 +116,21 @@ def _route(subject: UUID, route: str, opened: dict[str, Sensitive[str] | None]) 
     )
 
 
+async def language_of(sealer: Sealer, subject: UUID) -> str | None:
+    """The language a person chose on their profile, for their own pages when they sign in.
+
+    Not audited as a view: it goes back only to the person, into their own browser's cookie.
+    """
+    row = await Participant.select(Participant.id, Participant.language).where(
+        Participant.id == subject
+    ).first()
+    if row is None or row["language"] is None:
+        return None
+    opened = await sealer.open(Participant, row, ("language",))
+    chosen = opened["language"]
+    return chosen.reveal() if chosen else None
+
+
 def check_discreet(route: Route, text: str, programme_words: tuple[str, ...]) -> None:
     """Refuse a message that would put a person at risk if someone else read it.
 

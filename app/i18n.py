@@ -98,6 +98,13 @@ def use_locale(code: str | None) -> Iterator[None]:
         _current.reset(token)
 
 
+def switch_to(code: str) -> None:
+    """Change the language for the rest of the request already under way: the access guard puts
+    staff in English, because staff pages are not translated and half-Welsh pages help nobody.
+    The web shell's ``use_locale`` block still restores the language when the request ends."""
+    _current.set(code)
+
+
 @lru_cache(maxsize=16)
 def translations(code: str) -> stdlib_gettext.NullTranslations:
     """The catalogue for ``code``, read once per process from its .po file."""

@@ -17,9 +17,11 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from app import i18n
 from app.auth.sessions import SessionData
 from app.datamap import Role
 from app.db import transaction
+from app.i18n import N_
 from app.tables import Account, ApiToken
 
 STAGE_SIGNED_IN = "signed-in"
@@ -214,6 +216,8 @@ async def access_guard(
         return  # probes and metrics must answer while the database is down: nobody to look up
     user = await resolve_user(connection)
     connection.scope["state"]["user"] = user
+    if user.roles - {Role.participant}:
+        i18n.switch_to(i18n.DEFAULT)
     check(rule, user)
 
 
@@ -223,7 +227,7 @@ def check(rule: Rule, user: CurrentUser) -> None:
     if user.account_id is None or user.stage not in rule.stages:
         raise NotAuthorizedException("Sign in to continue.")
     if not user.roles & rule.roles:
-        raise PermissionDeniedException("Your account cannot do this.")
+        raise PermissionDeniedException(N_("Your account cannot do this."))
     if rule.fresh and not (user.is_fresh or user.via_token):
         raise PermissionDeniedException("Confirm it is you to continue.", extra={"reauth": True})
 
@@ -286,4 +290,11 @@ KERNEL_RULES: dict[str, Rule] = {
     "staff-roles": ADMIN_FRESH,
     "staff-disable": ADMIN_FRESH,
     "staff-invite-submit": ADMIN_FRESH,
+    # Easy Read symbols (app.symbols_pages): staff keep them, anyone may see a picture
+    "symbols": roles(Role.coordinator, Role.admin),
+    "symbols-add": roles(Role.coordinator, Role.admin),
+    "symbol-change": roles(Role.coordinator, Role.admin),
+    "symbol-change-submit": roles(Role.coordinator, Role.admin),
+    "symbol-delete": roles(Role.coordinator, Role.admin),
+    "symbol-image": PUBLIC,
 }

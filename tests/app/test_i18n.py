@@ -43,7 +43,7 @@ async def test_the_switcher_link_chooses_welsh_and_a_cookie_keeps_it(
     assert html_tag(later) == '<html lang="cy" dir="ltr" class="govuk-template">'
     assert not [c for c in later.headers.get_list("set-cookie") if c.startswith("lang=")]
     assert welsh(SKIP_LINK) != SKIP_LINK
-    assert f'class="govuk-skip-link">{welsh(SKIP_LINK)}</a>' in later.text
+    assert f'data-module="govuk-skip-link">{welsh(SKIP_LINK)}</a>' in later.text
 
 
 async def test_arabic_pages_read_right_to_left(client: httpx.AsyncClient) -> None:
@@ -162,3 +162,16 @@ def test_every_shipped_catalogue_is_complete() -> None:
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Catalogues complete: ar, cy (")
+
+
+async def test_staff_get_english_pages_whatever_the_cookie_says(
+    running_app: Litestar, client: httpx.AsyncClient
+) -> None:
+    account = await make_account(running_app, "staff", (Role.coordinator,))
+    await sign_in(running_app, client, account)
+    client.cookies.set("lang", "cy")
+
+    page = await client.get("/contact")
+
+    assert html_tag(page) == '<html lang="en-GB" dir="ltr" class="govuk-template">'
+    assert f'data-module="govuk-skip-link">{SKIP_LINK}</a>' in page.text

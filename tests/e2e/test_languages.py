@@ -18,9 +18,21 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_expressing_interest import publish_an_opportunity
 from tests.e2e.test_sign_in import latest_email_to, new_admin, sign_out, staff_sign_in
 from tests.support.axe import assert_accessible
+from tests.support.english import english_left
 from tests.support.smtp import CapturingSMTPServer
 
 DIRECTION = {"cy": "ltr", "ar": "rtl"}
+TYPED = (
+    "Help us choose a day centre",
+    "Read the bids from three organisations and score them with us.",
+    "We will explain everything first.",
+    "£25 an hour, or a voucher",
+    "Step-free venue and a quiet room",
+    "Why do you want to take part?",
+    "Have you used this service?",
+    "I used a day centre for a year.",
+)
+"""What the coordinator and the person typed: shown as typed, in English."""
 
 
 def t(code: str, english: str) -> str:
@@ -35,6 +47,7 @@ def looked_at(page: Page, code: str, name: str) -> None:
     """Every page of the journey: in the language, 0 axe violations, a screenshot to look at."""
     expect(page.locator("html")).to_have_attribute("lang", code)
     expect(page.locator("html")).to_have_attribute("dir", DIRECTION[code])
+    assert english_left(page.content(), TYPED) == []
     assert_accessible(page)
     screenshot(page, f"lang-{code}-{name}")
 
@@ -100,9 +113,7 @@ def express_interest(page: Page, code: str, email: str) -> None:
     looked_at(page, code, "interest-done")
 
 
-def sign_in_from_the_email(
-    page: Page, code: str, mailbox: CapturingSMTPServer, email: str
-) -> None:
+def sign_in_from_the_email(page: Page, code: str, mailbox: CapturingSMTPServer, email: str) -> None:
     """The email is written in the language the person used: they chose it by using it."""
     message = latest_email_to(mailbox, email)
     link = re.search(r"(http://\S+/sign-in/link/\S+)", message.get_content())

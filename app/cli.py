@@ -17,6 +17,8 @@ import uvicorn
 
 from app import demo as kernel_demo
 from app import key_jobs
+from app.auth import accounts
+from app.auth.dev import sign_in_link
 from app.cli_backup import backup, restore
 from app.cli_keys import data_map_command, keys, sealer_for
 from app.cli_outbox import outbox
@@ -33,20 +35,27 @@ from app.settings import Settings
 from app.vault import Vault
 from app.worker import run_forever, run_once
 from events import demo as events_demo
+from events import demo_council as events_council
 from participation import demo as participation_demo
-from participation import demo_recruitment
+from participation import demo_council, demo_programme, demo_recruitment
 from payments import demo as payments_demo
-from payments import demo_expenses, demo_fees, demo_vouchers
+from payments import demo_council as payments_council
+from payments import demo_expenses, demo_fees, demo_ledger, demo_vouchers
 
 DEMO_STEPS = (
     kernel_demo,
     participation_demo,
+    demo_council,
     demo_recruitment,
+    demo_programme,
     events_demo,
+    events_council,
     payments_demo,
+    payments_council,
     demo_fees,
     demo_expenses,
     demo_vouchers,
+    demo_ledger,
 )
 
 
@@ -228,30 +237,72 @@ def worker(settings: Settings, once: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
+REFUSED = (
+    "This database holds data that is not demo data; the demo is refused so nothing real is "
+    "mixed with made-up people. Point RECIPROCITY_VAR_DIR (or DATABASE_URL) at an empty database."
+)
+
+
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@click.option("--links", is_flag=True, help="Only print fresh sign-in links for the demo accounts.")
 @click.pass_obj
-def demo(settings: Settings, if_empty: bool) -> None:
-    """Fill the database with believable demo data (never use this on a live service)."""
+def demo(settings: Settings, if_empty: bool, links: bool) -> None:
+    """Fill an empty database with the demo council (200 made-up people, their recruitment,
+    events and payments) and print one-time sign-in links for its staff and participants.
+
+    Run again on the demo, it prints fresh links. It refuses a database holding anything else.
+    """
     if settings.is_production:
         fail("Demo data is refused in production. Set RECIPROCITY_ENVIRONMENT=development.")
     from app.factory import data_map  # noqa: PLC0415 - the composition root, imported when used
 
     sealer = sealer_for(settings, data_map())
-    lines = with_database(settings, lambda: _populate(sealer, if_empty))
-    if not lines:
+    secret_key = load_secret_key(settings)
+    state = with_database(settings, _state)
+    if state == "other":
+        if not if_empty:
+            fail(REFUSED)
+        click.echo("The database holds data that is not demo data; no demo data added.")
+        return
+    if state == "demo" and if_empty:
         click.echo("The database already has data; no demo data added.")
         return
-    click.echo("Added demo data:\n  " + "\n  ".join(lines))
+    if state == "empty" and links:
+        fail("This database holds no demo council yet. Run 'reciprocity demo' first.")
+    if state == "empty":
+        lines = with_database(settings, lambda: _populate(sealer))
+        click.echo("Added demo data:\n  " + "\n  ".join(lines))
+    elif not links:
+        click.echo("The database already holds the demo council.")
+    made = with_database(settings, lambda: _links(sealer, secret_key, settings.public_url))
+    click.secho("\nSign in to the demo council (each link works once, for 10 minutes):", fg="green")
+    click.secho("\n".join(f"  {who}: {link}" for who, link in made), fg="green")
+    click.echo("New links: reciprocity demo --links")
 
 
-async def _populate(sealer: Sealer, if_empty: bool) -> list[str]:
-    if if_empty and not all([await step.is_empty() for step in DEMO_STEPS]):
-        return []
+async def _state() -> str:
+    """'demo' (the demo filled it), 'empty', or 'other' (it holds data the demo did not make)."""
+    if await kernel_demo.is_marked():
+        return "demo"
+    return "empty" if all([await step.is_empty() for step in DEMO_STEPS]) else "other"
+
+
+async def _populate(sealer: Sealer) -> list[str]:
     lines: list[Any] = []
     for step in DEMO_STEPS:
         lines += await step.populate(sealer)
     return lines
+
+
+async def _links(sealer: Sealer, secret_key: str, public_url: str) -> list[tuple[str, str]]:
+    """A fresh one-time link for each demo account: (who and role, link)."""
+    made = []
+    for who, email in kernel_demo.sign_ins():
+        account = await accounts.find_by_email(sealer, email)
+        if account is not None:
+            made.append((who, await sign_in_link(account["id"], secret_key, public_url)))
+    return made
 
 
 def _where(settings: Settings) -> str:

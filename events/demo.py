@@ -29,7 +29,7 @@ BRIEFING_NOTE = (
 )
 
 
-def _sender() -> invitations.Sender:
+def sender() -> invitations.Sender:
     """The same sender the running service uses, so the demo's reply links work."""
     settings = Settings()
     return invitations.Sender(settings.mail_from, settings.public_url, load_secret_key(settings))
@@ -84,8 +84,9 @@ async def populate(sealer: Sealer) -> list[str]:
         ),
         DEMO_ACTOR,
     )
-    invited = await invitations.invite_selected(sealer, event, DEMO_ACTOR, _sender())
-    here = await _briefing_under_way(sealer, housing["id"], hall)
+    telling = sender()
+    invited = await invitations.invite_selected(sealer, event, DEMO_ACTOR, telling)
+    here = await _briefing_under_way(sealer, housing["id"], hall, telling)
     return [
         "2 venues (County Hall with its access features, an online room) and the housing "
         f"panel's first session, with {invited.invited} selected person invited",
@@ -93,7 +94,9 @@ async def populate(sealer: Sealer) -> list[str]:
     ]
 
 
-async def _briefing_under_way(sealer: Sealer, opportunity: UUID, hall: UUID) -> int:
+async def _briefing_under_way(
+    sealer: Sealer, opportunity: UUID, hall: UUID, telling: invitations.Sender
+) -> int:
     """Preparation before the panel, as the Plymouth toolkit asks, started 45 minutes ago;
     returns how many people are checked in.
 
@@ -116,12 +119,12 @@ async def _briefing_under_way(sealer: Sealer, opportunity: UUID, hall: UUID) -> 
         ),
         DEMO_ACTOR,
     )
-    await invitations.invite_selected(sealer, event, DEMO_ACTOR, _sender())
+    await invitations.invite_selected(sealer, event, DEMO_ACTOR, telling)
     rows = await Invitation.select(Invitation.id, Invitation.subject).where(
         Invitation.event == event
     )
     for row in rows:
-        await invitations.reply(sealer, row["id"], "accepted", DEMO_ACTOR, _sender(), via="staff")
+        await invitations.reply(sealer, row["id"], "accepted", DEMO_ACTOR, telling, via="staff")
     started = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=45)
     await Event.update(
         {Event.starts_at: started, Event.ends_at: started + timedelta(hours=2)}

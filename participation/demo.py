@@ -17,14 +17,12 @@ from uuid import UUID
 from app import audit
 from app.auth import accounts
 from app.datamap import Role
-from app.demo import DEMO_PARTICIPANT_EMAIL
+from app.demo import COORDINATOR_EMAIL, COORDINATOR_NAME, DEMO_PARTICIPANT_EMAIL
 from app.sealed import Sealer
 from participation import schemas
 from participation.services import profiles
 from participation.tables import Participant
 
-COORDINATOR_NAME = "Priya Sharma"
-COORDINATOR_EMAIL = "priya.sharma@northshire.example"
 WOMENS_AID = {"name": "Sandra", "organisation": "Northshire Women's Aid", "contact": "01632 960400"}
 ALL = ("register", "contact", "share_access_needs", "equality_monitoring")
 NO_EQUALITY = ("register", "contact", "share_access_needs")
@@ -348,7 +346,7 @@ async def populate(sealer: Sealer) -> list[str]:
     coordinator = await _account(sealer, COORDINATOR_EMAIL, COORDINATOR_NAME, Role.coordinator)
     staff = audit.Actor(id=str(coordinator), role=Role.coordinator.value)
     for person in PEOPLE:
-        subject = await _add(sealer, person, staff)
+        subject = await add(sealer, person, staff)
         if person.name in QUIET_MONTHS:
             await _quiet_since(subject, QUIET_MONTHS[person.name])
     online = sum(p.channel == "web" for p in PEOPLE)
@@ -363,7 +361,7 @@ async def populate(sealer: Sealer) -> list[str]:
     ]
 
 
-async def _add(sealer: Sealer, person: Person, staff: audit.Actor) -> UUID:
+async def add(sealer: Sealer, person: Person, staff: audit.Actor) -> UUID:
     """One person: their account if they signed up online, the profile, then each section."""
     subject = None
     actor = staff

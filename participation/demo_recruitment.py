@@ -30,7 +30,7 @@ WORKS = (
 )
 
 
-def _soon(days: int) -> datetime:
+def soon(days: int) -> datetime:
     return (datetime.now(UTC) + timedelta(days=days)).replace(
         hour=17, minute=0, second=0, microsecond=0
     )
@@ -58,7 +58,7 @@ OPPORTUNITIES: tuple[dict[str, Any], ...] = (
         "payment_offer": "£25 an hour, or a shopping voucher, or nothing if you prefer. "
         "Travel paid in advance.",
         "access_offer": "Step-free venue with a quiet room and a hearing loop. Lunch provided.",
-        "closes_at": _soon(14),
+        "closes_at": soon(14),
         "places": 6,
         "questions": [
             Question(
@@ -86,7 +86,7 @@ OPPORTUNITIES: tuple[dict[str, Any], ...] = (
         "time_commitment": "Two sessions of 90 minutes",
         "payment_offer": "£20 an hour or a voucher; or choose not to be paid",
         "access_offer": "We can arrange an interpreter and a safe way to join",
-        "closes_at": _soon(21),
+        "closes_at": soon(21),
         "places": 5,
         "questions": [],
     },
@@ -98,7 +98,7 @@ OPPORTUNITIES: tuple[dict[str, Any], ...] = (
         "activity": "listening_events",
         "rung_planned": "consultation",
         "formats": ["in_person"],
-        "closes_at": _soon(2),
+        "closes_at": soon(2),
         "places": 12,
         "questions": [],
     },
@@ -118,9 +118,9 @@ async def populate(sealer: Sealer) -> list[str]:
         opportunity = await opportunities.save(form, DEMO_ACTOR)
         await opportunities.move(opportunity, "publish", DEMO_ACTOR)
         made.append(opportunity)
-    interested = await _interest(sealer, made[0], "evaluation_panels")
-    await _interest(sealer, made[2], "listening_events")
-    await _interest(sealer, made[1], "method_statements")  # new: nobody has looked yet
+    interested = await interest(sealer, made[0], "evaluation_panels")
+    await interest(sealer, made[2], "listening_events")
+    await interest(sealer, made[1], "method_statements")  # new: nobody has looked yet
     await _review(sealer, made[0])
     await _close_and_archive(made[2])
     return [
@@ -137,7 +137,7 @@ async def _work(title: str, stage: int) -> UUID:
     return work
 
 
-async def _interest(sealer: Sealer, opportunity: UUID, activity: str) -> int:
+async def interest(sealer: Sealer, opportunity: UUID, activity: str) -> int:
     """Everyone on the register who wants this activity expresses interest, as themselves."""
     people = await search.search(sealer, SearchFilters(activities=[activity]), DEMO_ACTOR)
     questions = await opportunities.questions_of(opportunity)

@@ -1,6 +1,6 @@
 """Demo fees and bank details: the fee of the person checked in at the housing panel's briefing
-session, proposed from its attendance (waiting at /finance for finance to approve: the demo
-organiser proposed it), and Jordan's bank details, which their payments page shows masked.
+session, proposed from its attendance by the demo organiser (waiting at /finance for finance to
+approve), and Jordan's bank details, which their payments page shows masked.
 Runs after the payments demo, under its policy."""
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ async def populate(sealer: Sealer) -> list[str]:
     for event in await attendance.with_hours():
         outcome = await proposals.propose_fees(event["id"], DEMO_ORGANISER)
         amounts = ", ".join(pounds(line.amount_pence) for line in outcome.proposed)
+        fees = "fee" if len(outcome.proposed) == 1 else "fees"
         lines.append(
-            f"{len(outcome.proposed)} fee proposed from the attendance of "
-            f"{event['title']} ({amounts}), waiting for finance to approve at /finance"
+            f"{len(outcome.proposed)} {fees} proposed by the organiser from the attendance of "
+            f"{event['title']} ({amounts})"
         )
     jordan = await profiles.find_by_email(sealer, DEMO_PARTICIPANT_EMAIL)
     if jordan is not None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from app import audit
+from app import demo as kernel_demo
 from app.demo import DEMO_PARTICIPANT_EMAIL
 from app.sealed import Sealer
 from participation.services import opportunities, profiles
 from payments.services import ledger, vouchers
 from payments.tables import Voucher
 
-DEMO_PROPOSER = audit.Actor(id="00000000-0000-4000-8000-00000000de7a", role="coordinator")
-DEMO_FINANCE = audit.Actor(id="00000000-0000-4000-8000-00000000de7b", role="finance")
+DEMO_PROPOSER = kernel_demo.actor(kernel_demo.COORDINATOR)
+DEMO_FINANCE = kernel_demo.actor(kernel_demo.FINANCE)
 DEMO_SERIAL = "L2S-7731-0042-2580"
 LONDON = ZoneInfo("Europe/London")
 

@@ -18,13 +18,13 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from app import demo as kernel_demo
 from app import worker
 from app.auth import accounts
 from app.cli import DEMO_STEPS
 from app.datamap import Protection
 from app.factory import background_jobs, provide_sealer
 from app.sealed import Sealer
-from participation import demo
 from participation.tables import Participant
 from tests.app.test_leaks import STRUCTURED
 from tests.conftest import LOG_TRAP, RESPONSE_TRAP, TEST_SECRET
@@ -83,7 +83,7 @@ async def _harvest(sealer: Sealer) -> set[str]:
 async def _walk(app: Litestar, client: httpx.AsyncClient, sealer: Sealer) -> int:
     """A coordinator reads the register, each person and their download; the demo
     participant reads their own profile and download. Returns how many pages were read."""
-    coordinator = await accounts.find_by_email(sealer, demo.COORDINATOR_EMAIL)
+    coordinator = await accounts.find_by_email(sealer, kernel_demo.COORDINATOR_EMAIL)
     assert coordinator is not None
     await sign_in(app, client, coordinator["id"])
     paths = ["/people", "/reach/", "/events", "/opportunities"]

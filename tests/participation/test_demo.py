@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from app import audit
 from app import demo as kernel_demo
 from app.auth import accounts
 from app.sealed import Sealer
-from participation import demo, demo_recruitment, schemas
+from participation import demo, demo_council, demo_recruitment, schemas
 from participation.services import opportunities, profiles, search, selection
 from participation.tables import ConsentEvent, Opportunity, Participant
 from tests.participation.conftest import COORDINATOR
@@ -114,3 +115,33 @@ async def test_demo_recruitment_has_opportunities_in_every_state_and_a_review_bo
     assert sorted(a.status for a in board) == ["selected"] + ["shortlisted"] * (len(board) - 1)
     assert len(board) == 5
     assert not await demo_recruitment.is_empty()
+
+
+def test_the_council_generates_176_distinct_made_up_people_the_same_every_time() -> None:
+    extra = demo_council.people()
+    names = [p.name for p in extra]
+    reachable = [p.contact.get(k, "") for p in extra for k in ("email", "phone")]
+
+    assert len(extra) == 176
+    assert len(set(names)) == 176
+    assert not set(names) & {p.name for p in demo.PEOPLE}
+    assert [p.name for p in demo_council.people()] == names
+    assert all(
+        re.fullmatch(r"[a-z']+\.[a-z']+@example\.org|07700 900\d{3}|01632 960\d{3}", value)
+        for value in reachable
+        if value
+    )
+    assert {p.channel for p in extra} == {"web", "paper", "phone", "in_person"}
+    assert sum(p.paused for p in extra) == 7
+    assert sum(bool(p.contact.get("safe_contact")) for p in extra) == 10
+
+
+async def test_a_small_register_can_be_asked_for(sealer: Sealer) -> None:
+    await demo.populate(sealer)
+
+    lines = await demo_council.populate(sealer, 10)
+
+    assert lines == [
+        "10 more people on the register (4 signed up online, 0 paused, 1 marked safe contact)"
+    ]
+    assert await Participant.count() == 34

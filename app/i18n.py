@@ -29,6 +29,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import escape
 
 from app.settings import PROJECT_ROOT
 
@@ -36,6 +37,8 @@ TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 DEFAULT = "en"
 COOKIE = "lang"
 LONDON = ZoneInfo("Europe/London")
+TIME_PATTERNS = {"cy": "h:mmaaaa"}
+"""Welsh writes '2:30yh' (CLDR's wide day period), not '2:30 PM'."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,24 @@ def gettext(message: str) -> str:
     return translations(current()).gettext(message)
 
 
+def page_gettext(message: str) -> str:
+    """``_()`` in templates. Jinja marks what it returns as safe HTML: right for the product's own
+    words (some hold a link), wrong for anything else handed to ``_()``, like a title someone
+    typed, which could then inject markup. So only catalogue messages pass unescaped."""
+    translated = gettext(message)
+    return translated if message in known_messages() else escape(translated)
+
+
+@lru_cache(maxsize=1)
+def known_messages() -> frozenset[str]:
+    """Every message id in the catalogues: the product's own words, never typed data."""
+    ids: set[str] = set()
+    for path in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        with path.open("rb") as po:
+            ids.update(m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id)
+    return frozenset(ids)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
@@ -168,7 +189,7 @@ def time_of_day(value: datetime) -> str:
     local = value.astimezone(LONDON) if value.tzinfo else value
     if current() == DEFAULT:
         return f"{local:%-I:%M%p}".lower()
-    return format_time(local, "h:mm a", locale=_babel_locale())
+    return format_time(local, TIME_PATTERNS.get(current(), "h:mm a"), locale=_babel_locale())
 
 
 def moment(value: datetime) -> str:

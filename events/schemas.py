@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails
 
+from app.i18n import N_
 from app.web.forms import FieldProblem, StrictForm, one_of, some_of
 from events import vocabulary as v
 
@@ -110,4 +111,4 @@ class EventForm(StrictForm):
 class Reply(StrictForm):
     answer: Annotated[str, one_of(v.ANSWERS)]
 
-    messages: ClassVar[dict[str, str]] = {"answer": "Select whether you can come"}
+    messages: ClassVar[dict[str, str]] = {"answer": N_("Select whether you can come")}

@@ -1,11 +1,15 @@
 """The words of events: kinds, how people join, venue features, replies and logistics.
 
-Codes are stored and taken by the API; labels are what people read.
+Codes are stored and taken by the API; labels are what people read. The labels participants
+see are marked ``N_`` and translated where they are shown (``_(label)``): import time has no
+language.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from app.i18n import N_
 
 Choices = dict[str, str]
 
@@ -25,12 +29,12 @@ MODES: Final[Choices] = {
 }
 
 VENUE_FEATURES: Final[Choices] = {
-    "step_free": "Step-free route from the street to the room",
-    "wheelchair_space": "Space for wheelchairs in the room",
-    "accessible_toilet": "Accessible toilet",
-    "hearing_loop": "Hearing loop",
-    "quiet_room": "A quiet room",
-    "parking": "Parking, including blue badge spaces",
+    "step_free": N_("Step-free route from the street to the room"),
+    "wheelchair_space": N_("Space for wheelchairs in the room"),
+    "accessible_toilet": N_("Accessible toilet"),
+    "hearing_loop": N_("Hearing loop"),
+    "quiet_room": N_("A quiet room"),
+    "parking": N_("Parking, including blue badge spaces"),
 }
 
 NEEDS_A_FEATURE: Final[dict[str, str]] = {
@@ -42,20 +46,21 @@ NEEDS_A_FEATURE: Final[dict[str, str]] = {
 """Which venue feature meets which adjustment (participation.vocabulary.ADJUSTMENTS)."""
 
 REPLIES: Final[Choices] = {
-    "invited": "Not replied yet",
-    "accepted": "Coming",
-    "tentative": "Might come",
-    "declined": "Can't make it",
-    "waiting": "On the waiting list",
-    "cancelled": "Event cancelled",
+    "invited": N_("Not replied yet"),
+    "accepted": N_("Coming"),
+    "tentative": N_("Might come"),
+    "declined": N_("Can't make it"),
+    "waiting": N_("On the waiting list"),
+    "cancelled": N_("Event cancelled"),
 }
-"""What staff see. Nobody is asked why they cannot come, and there is no penalty."""
+"""What staff see, and a person on "Your events" (translated where shown). Nobody is asked
+why they cannot come, and there is no penalty."""
 
 ANSWERS: Final[Choices] = {
-    "accepted": "Yes, I will come",
-    "tentative": "Maybe",
-    "declined": "I can't make it",
+    "accepted": N_("Yes, I will come"),
+    "tentative": N_("Maybe"),
+    "declined": N_("I can't make it"),
 }
-"""What a person can reply."""
+"""What a person can reply (translated where shown)."""
 
 STATUSES: Final[Choices] = {"scheduled": "Scheduled", "cancelled": "Cancelled"}

@@ -59,7 +59,7 @@ class Site:
         return {language.code: language.endonym for language in self.languages}
 
 
-KERNEL_NAVIGATION = (NavItem("Home", "/"), NavItem("Contact us", "/contact"))
+KERNEL_NAVIGATION = (NavItem(i18n.N_("Home"), "/"), NavItem(i18n.N_("Contact us"), "/contact"))
 
 
 def site_from(settings: Settings, navigation: tuple[NavItem, ...]) -> Site:
@@ -88,7 +88,7 @@ def template_config(site: Site) -> TemplateConfig[Engine]:
         extensions=["jinja2.ext.i18n"],
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension
-        i18n.gettext,
+        i18n.page_gettext,
         i18n.ngettext,
         newstyle=True,
         pgettext=i18n.pgettext,

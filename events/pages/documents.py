@@ -1,4 +1,6 @@
-"""Downloads for organisers: the invitation letters to post, and the briefing pack."""
+"""Downloads for organisers: the invitation letters to post (each in its reader's language), and
+the briefing pack (in English, or in a language chosen with ``?language=cy``: staff pages are
+English, but the pack is for participants to read)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
+from app import i18n
 from app.auth.access import Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
@@ -40,8 +43,14 @@ class EventDocuments(Controller):
         return attachment(body, DOCX, "invitation-letters.docx")
 
     @get("/briefing.docx", name="event-briefing")
-    async def briefing(self, request: AnyRequest, event: FromPath[UUID]) -> Response[bytes]:
-        return attachment(await letters.briefing(event, team(request)), DOCX, "briefing-pack.docx")
+    async def briefing(
+        self, request: AnyRequest, event: FromPath[UUID], language: FromQuery[str] = ""
+    ) -> Response[bytes]:
+        """An unknown or unoffered ``language`` gives the English pack."""
+        offered = {known.code for known in request.app.state.site.languages}
+        with i18n.use_locale(language if language in offered else i18n.DEFAULT):
+            body = await letters.briefing(event, team(request))
+        return attachment(body, DOCX, "briefing-pack.docx")
 
 
 ROUTES: list[Any] = [EventDocuments]

@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from app.auth.access import PARTICIPANT, PUBLIC, Rule
 from app.auth.flow import actor_of
 from app.errors import NotFound
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from events.pages.replies import me, my_events_page
 from events.services import feeds
@@ -42,7 +43,7 @@ class CalendarFeed(Controller):
             sealer, request.app.state.secret_key, token, Sender.of(request.app.state)
         )
         if body is None:
-            raise NotFound("This calendar address does not work. It may have been stopped.")
+            raise NotFound(_("This calendar address does not work. It may have been stopped."))
         return Response(body, media_type=CALENDAR, headers={"Cache-Control": "no-store"})
 
 

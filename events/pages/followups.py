@@ -1,5 +1,6 @@
 """Debrief and wellbeing follow-ups: a person asks for one after a sensitive session (when and
-how suits them); coordinators see who is waiting and mark each one done."""
+how suits them); coordinators see who is waiting and mark each one done. The person's page is
+in their language; the coordinators' list stays English."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from app.auth.access import PARTICIPANT, Rule, current_user, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import page
 from events.pages import attendance
@@ -24,7 +27,7 @@ from participation.services import contact
 
 AnyRequest = Request[Any, Any, Any]
 TEMPLATES = "events"
-WANTED = {"yes": "Yes, please check in with me", "no": "No, thank you"}
+WANTED = {"yes": N_("Yes, please check in with me"), "no": N_("No, thank you")}
 
 
 class DebriefPages(Controller):
@@ -113,11 +116,12 @@ def _me(request: AnyRequest) -> UUID:
 def _problems(values: dict[str, str]) -> list[FieldError]:
     errors = []
     if values["wanted"] not in WANTED:
-        errors.append(FieldError("wanted", "Select whether you would like someone to check in"))
+        errors.append(FieldError("wanted", _("Select whether you would like someone to check in")))
     elif values["wanted"] == "yes" and values["channel"] not in followups.CHANNELS:
-        errors.append(FieldError("channel", "Select how you would like us to check in"))
+        errors.append(FieldError("channel", _("Select how you would like us to check in")))
     if len(values["preferred_time"]) > 100:
-        errors.append(FieldError("preferred_time", "Say when suits you in 100 characters or fewer"))
+        too_long = _("Say when suits you in 100 characters or fewer")
+        errors.append(FieldError("preferred_time", too_long))
     return errors
 
 
@@ -132,16 +136,20 @@ def _page(
 ) -> Template:
     return page(
         f"{TEMPLATES}/followups_ask.html",
-        "After the session",
+        _("After the session"),
         status_code=status_code,
         event=offer["event"],
         invitation=invitation,
         values=values,
         errors=errors,
         saved=saved,
-        wanted=WANTED,
-        channels=followups.CHANNELS,
+        wanted=_translated(WANTED),
+        channels=_translated(followups.CHANNELS),
     )
+
+
+def _translated(choices: dict[str, str]) -> dict[str, str]:
+    return {code: _(label) for code, label in choices.items()}
 
 
 ROUTES: list[Any] = [DebriefPages, FollowUpPages]

@@ -3,7 +3,8 @@
 Mail scanners open every link in a message, so opening the link only shows the event and the
 three answers; only pressing a button (a POST) records a reply. Nobody is asked for a reason
 and "can't make it" carries no penalty. The page behind the emailed link is discreet for
-safe-contact people: it never shows the event's title.
+safe-contact people: it never shows the event's title. Everything is in the reader's language
+(the request's); fixed texts are marked ``N_`` here and translated where they are shown.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from app import audit
 from app.auth.access import PARTICIPANT, PUBLIC, Rule, current_user
 from app.auth.flow import actor_of
 from app.errors import FieldError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.forms import FormInvalid, parse_form, read_form
 from app.web.pages import page
@@ -34,16 +37,19 @@ from events.tables import Event, Invitation
 from participation.services import contact
 
 AnyRequest = Request[Any, Any, Any]
-BROKEN_LINK = "This link does not work. Ask the co-production team for a new one."
+BROKEN_LINK = invitations.BROKEN_LINK
 THANKS = {
-    "accepted": "Thank you. We look forward to seeing you.",
-    "tentative": "Thank you. Let us know when you are sure, if you can.",
-    "declined": "Thank you for letting us know. You do not need to give a reason.",
-    "waiting": "The event is full, so you are on the waiting list: we will tell you if a place "
-    "comes up.",
+    "accepted": N_("Thank you. We look forward to seeing you."),
+    "tentative": N_("Thank you. Let us know when you are sure, if you can."),
+    "declined": N_("Thank you for letting us know. You do not need to give a reason."),
+    "waiting": N_(
+        "The event is full, so you are on the waiting list: we will tell you if a place comes up."
+    ),
 }
 BANNERS = THANKS | {
-    "feed-stopped": "Your calendar address has stopped working. You can make a new one at any time."
+    "feed-stopped": N_(
+        "Your calendar address has stopped working. You can make a new one at any time."
+    )
 }
 
 
@@ -103,7 +109,7 @@ class MyEvents(Controller):
     ) -> Template | Redirect:
         found = await Invitation.select(Invitation.subject).where(Invitation.id == invitation)
         if not found or found[0]["subject"] != me(request):
-            raise NotFound("There is no such invitation.")
+            raise NotFound(_("There is no such invitation."))
         try:
             answer = parse_form(Reply, await read_form(request, Reply)).answer
         except FormInvalid as invalid:
@@ -118,7 +124,7 @@ def me(request: AnyRequest) -> UUID:
     """The signed-in participant's profile id (their account id)."""
     user = current_user(request)
     if user.account_id is None:
-        raise NotFound("There is no such page.")
+        raise NotFound(_("There is no such page."))
     return user.account_id
 
 
@@ -139,12 +145,12 @@ async def my_events_page(
         (upcoming if item["ends_at"] > now else past).append(item)
     return page(
         "events/replies_mine.html",
-        "Your events",
+        _("Your events"),
         status_code=400 if errors else 200,
         upcoming=upcoming,
         past=past,
         answers=v.ANSWERS,
-        thanks=BANNERS.get(saved, ""),
+        thanks=_(BANNERS[saved]) if saved in BANNERS else "",
         errors=errors or [],
         failed=failed,
         field_ids={"answer": f"answer-{failed}"},
@@ -166,7 +172,8 @@ async def _invitations_of(subject: UUID) -> list[dict[str, Any]]:
 
 def _item(event: dict[str, Any], invitation: dict[str, Any], now: datetime) -> dict[str, Any]:
     cancelled = event["status"] == "cancelled"
-    answer = v.REPLIES["cancelled" if cancelled else invitation["reply"]]
+    label = v.REPLIES["cancelled" if cancelled else invitation["reply"]]
+    answer = _(label)
     when = ics.when(event["starts_at"])
     return {
         "invitation": invitation["id"],
@@ -184,10 +191,10 @@ async def _by_link(request: AnyRequest, invitation: UUID, token: str) -> dict[st
     """The invitation behind a reply link; 404 for a wrong token or an unknown invitation."""
     expected = invitations.reply_token(request.app.state.secret_key, invitation)
     if not hmac.compare_digest(token.encode(), expected.encode()):
-        raise NotFound(BROKEN_LINK)
+        raise NotFound(_(BROKEN_LINK))
     row = await Invitation.select().where(Invitation.id == invitation).first()
     if row is None:
-        raise NotFound(BROKEN_LINK)
+        raise NotFound(_(BROKEN_LINK))
     return dict(row)
 
 
@@ -207,27 +214,35 @@ async def _link_page(
     status = HTTP_409_CONFLICT if closed else (400 if errors else 200)
     return page(
         "events/replies_link.html",
-        "Can you come?",
+        _("Can you come?"),
         status_code=status,
         details=ics.describe(event, venue, discreet=route.safe_contact).splitlines(),
         action=f"/events/reply/{row['id']}/{token}",
         answers=v.ANSWERS,
         current=row["reply"],
-        replied=v.REPLIES.get(row["reply"], ""),
-        thanks=THANKS.get(row["reply"], "") if thanks else "",
+        thanks=_thanks(row["reply"]) if thanks else "",
         closed=closed,
         errors=errors or [],
     )
 
 
+def _thanks(reply: str) -> str:
+    """The thanks for the reply just stored, in the reader's language."""
+    label = THANKS.get(reply, "")
+    return _(label) if label else ""
+
+
 def _closed(event: dict[str, Any]) -> str:
-    """Why replies are closed for this event, or "" when they are open."""
-    return CLOSED.get(scheduling.closed_because(event), "")
+    """Why replies are closed for this event (in the reader's language), or "" when open."""
+    reason = scheduling.closed_because(event)
+    return _(CLOSED[reason]) if reason in CLOSED else ""
 
 
 CLOSED = {
-    "cancelled": "This event has been cancelled, so there is nothing to reply to. We are sorry.",
-    "started": "This event has already started, so replies are closed.",
+    "cancelled": N_(
+        "This event has been cancelled, so there is nothing to reply to. We are sorry."
+    ),
+    "started": N_("This event has already started, so replies are closed."),
 }
 
 

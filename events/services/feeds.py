@@ -4,7 +4,8 @@ events they are invited to, kept up to date by the app polling it.
 The address carries a random token shown once; only its digest is stored, so a copy of the
 database cannot rebuild anyone's feed address. Making a new address revokes the old one, and
 revoking stops the feed at once. Calendar apps fetch without signing in, so the feed for a
-safe-contact person never names the programme, and every fetch is audited as a view.
+safe-contact person never names the programme, and every fetch is audited as a view. The feed
+is written in the person's chosen language, whatever language their calendar app asks in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from app import audit
+from app import audit, i18n
 from app.auth import one_time
 from app.db import transaction
 from app.sealed import Sealer
@@ -77,7 +78,9 @@ async def feed_for(sealer: Sealer, secret_key: str, token: str, sender: Sender) 
     await audit.record(
         actor, audit.Action.view, subject=subject, field_group="events", purpose="calendar feed"
     )
-    return ics.feed(await _events_of(subject), sender.organiser, discreet=route.safe_contact)
+    entries = await _events_of(subject)
+    with i18n.use_locale(route.language):
+        return ics.feed(entries, sender.organiser, discreet=route.safe_contact)
 
 
 async def _events_of(subject: UUID) -> list[ics.FeedEntry]:

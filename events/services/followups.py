@@ -14,14 +14,17 @@ from uuid import UUID, uuid4
 from app import audit
 from app.db import transaction
 from app.errors import Conflict, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from events.tables import Event, FollowUp, Invitation
 
 CHANNELS = {
-    "phone": "A phone call",
-    "video": "A video call",
-    "in_person": "In person",
-    "email": "By email",
+    "phone": N_("A phone call"),
+    "video": N_("A video call"),
+    "in_person": N_("In person"),
+    "email": N_("By email"),
 }
+"""How a person can be checked in with (labels translated where a participant sees them)."""
 DUE_AFTER = timedelta(days=2)
 """A follow-up is due this long after the event ends, unless the person asked for a later time."""
 
@@ -30,12 +33,12 @@ async def offer_for(invitation: UUID, subject: UUID) -> dict[str, Any]:
     """The event a person may ask a follow-up for: theirs, sensitive, and already started."""
     row = await Invitation.select().where(Invitation.id == invitation).first()
     if row is None or row["subject"] != subject:
-        raise NotFound("There is no such event.")
+        raise NotFound(_("There is no such event."))
     event = await Event.select().where(Event.id == row["event"]).first()
     if event is None or not event["sensitive"]:
-        raise NotFound("There is no such event.")
+        raise NotFound(_("There is no such event."))
     if event["starts_at"] > datetime.now(UTC):
-        raise Conflict("You can ask for a follow-up once the session has taken place.")
+        raise Conflict(_("You can ask for a follow-up once the session has taken place."))
     existing = (
         await FollowUp.select()
         .where((FollowUp.event == event["id"]) & (FollowUp.subject == subject))

@@ -26,15 +26,19 @@ from icalendar import Alarm, Calendar, Timezone, vCalAddress
 from icalendar import Event as VEvent
 from icalendar.enums import STATUS
 
+from app import i18n
+from app.i18n import N_
+from app.i18n import gettext as _
 from events.vocabulary import VENUE_FEATURES
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Events//EN"
 """Neutral on purpose: a safe-contact person's invitation carries it, and its raw text (or a
 calendar app's details view) must not name the service or the programme."""
-DISCREET_TITLE = "Meeting"
-"""What a safe-contact person's calendar shows: nothing that names the programme."""
-DISCREET_ORGANISER = "The team"
+DISCREET_TITLE = N_("Meeting")
+"""What a safe-contact person's calendar shows: nothing that names the programme (translate
+it where it is written: ``_(DISCREET_TITLE)``)."""
+DISCREET_ORGANISER = N_("The team")
 """Who a safe-contact person's invitation is from ("Co-production team" names the programme)."""
 
 CACHED_EVENTS = 4096
@@ -110,7 +114,7 @@ def feed(entries: list[FeedEntry], organiser: Organiser, *, discreet: bool) -> b
     No ATTENDEE: RFC 5546 (3.2.1) forbids it in a PUBLISH VEVENT, and the feed is the person's
     own calendar, so it names nobody. Their replies live on their events page.
     """
-    name = "Taking part" if discreet else "Co-production events"
+    name = _("Taking part") if discreet else _("Co-production events")
     stamp = _stamp_line(datetime.now(UTC))
     parts = [_head("PUBLISH", name)]
     if entries:
@@ -141,13 +145,15 @@ def _with_lines(text: bytes, lines: bytes) -> bytes:
 class _EventKey(NamedTuple):
     """Everything that reaches a VEVENT's shared text: the whole event and venue rows (not just
     the id and SEQUENCE: a new description or new directions at the venue keep the SEQUENCE but
-    change the words), the organiser, discreet mode, and whether it is a cancellation."""
+    change the words), the organiser, discreet mode, whether it is a cancellation, and the
+    language the words are written in (the person's own)."""
 
     event: tuple[tuple[str, Any], ...]
     venue: tuple[tuple[str, Any], ...] | None
     organiser: Organiser
     discreet: bool
     cancel: bool
+    language: str
 
 
 def _key(
@@ -163,16 +169,22 @@ def _key(
         organiser,
         discreet,
         cancel,
+        i18n.current(),
     )
 
 
 def _organiser_name(key: _EventKey) -> str:
-    return DISCREET_ORGANISER if key.discreet else key.organiser.name
+    return _(DISCREET_ORGANISER) if key.discreet else key.organiser.name
 
 
 @lru_cache(maxsize=CACHED_EVENTS)
 def _event_text(key: _EventKey) -> bytes:
     """The VEVENT without DTSTAMP and ATTENDEE, which differ per document."""
+    with i18n.use_locale(key.language):
+        return _vevent(key)
+
+
+def _vevent(key: _EventKey) -> bytes:
     event, venue = dict(key.event), dict(key.venue) if key.venue is not None else None
     cancelled = key.cancel or event["status"] == "cancelled"
     component = VEvent.new(
@@ -180,7 +192,7 @@ def _event_text(key: _EventKey) -> bytes:
         sequence=event["sequence"],
         start=_london(event["starts_at"]),
         end=_london(event["ends_at"]),
-        summary=DISCREET_TITLE if key.discreet else event["title"],
+        summary=_(DISCREET_TITLE) if key.discreet else event["title"],
         description=describe(event, venue, discreet=key.discreet),
         location=where(event, venue),
         organizer=vCalAddress.new(key.organiser.email, cn=_organiser_name(key), role="CHAIR"),
@@ -269,48 +281,48 @@ def _alarm(event: dict[str, Any]) -> Alarm:
     hours = [int(h) for h in str(event["reminder_hours"]).split(",") if h.strip().isdigit()]
     alarm = Alarm()
     alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", "Reminder")
+    alarm.add("DESCRIPTION", _("Reminder"))
     alarm.add("TRIGGER", -timedelta(hours=min(hours) if hours else 24))
     return alarm
 
 
 def where(event: dict[str, Any], venue: dict[str, Any] | None) -> str:
-    """The place, its access features and how to get there; or the online room."""
+    """The place, its access features and how to get there; or the online room (in the
+    current language)."""
     if event["mode"] == "online" or venue is None:
-        return "Online" + (f": {event['join_link']}" if event["join_link"] else "")
-    features = [VENUE_FEATURES[f] for f in venue["features"].split(",") if f in VENUE_FEATURES]
+        if event["join_link"]:
+            return _("Online: %(link)s") % {"link": event["join_link"]}
+        return _("Online")
+    features = [_(VENUE_FEATURES[f]) for f in venue["features"].split(",") if f in VENUE_FEATURES]
     parts = [venue["name"], venue["address"].replace("\n", ", ")]
     if features:
-        parts.append("Access: " + "; ".join(features))
+        parts.append(_("Access: %(features)s") % {"features": "; ".join(features)})
     return ". ".join(p for p in parts if p)
 
 
 def describe(event: dict[str, Any], venue: dict[str, Any] | None, *, discreet: bool) -> str:
-    """The key details in words, for calendars and email bodies that show nothing else."""
+    """The key details in words, for calendars and email bodies that show nothing else, in
+    the current language (the reader's: see ``i18n.use_locale``)."""
     start, end = _london(event["starts_at"]), _london(event["ends_at"])
     lines = [
-        DISCREET_TITLE if discreet else event["title"],
-        f"When: {when(start)} to {end.strftime('%-I:%M%p').lower()}",
-        f"Where: {where(event, venue)}",
+        _(DISCREET_TITLE) if discreet else event["title"],
+        _("When: %(start)s to %(end)s") % {"start": when(start), "end": i18n.time_of_day(end)},
+        _("Where: %(place)s") % {"place": where(event, venue)},
     ]
     if venue and venue.get("directions"):
-        lines.append(f"How to get there: {venue['directions']}")
+        lines.append(_("How to get there: %(directions)s") % {"directions": venue["directions"]})
     if venue and venue.get("public_transport"):
-        lines.append(f"By bus or train: {venue['public_transport']}")
+        lines.append(_("By bus or train: %(transport)s") % {"transport": venue["public_transport"]})
     if event["join_link"]:
-        lines.append(f"Join online: {event['join_link']}")
+        lines.append(_("Join online: %(link)s") % {"link": event["join_link"]})
     if event["description"] and not discreet:
         lines.append(event["description"])
     return "\n".join(lines)
 
 
 def when(moment: datetime) -> str:
-    """ "Tuesday 14 January 2027 at 10:30am", in Europe/London."""
-    local = _london(moment)
-    return (
-        f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y')} at "
-        + local.strftime("%-I:%M%p").lower()
-    )
+    """ "Tuesday 14 January 2027 at 10:30am", in Europe/London and the current language."""
+    return i18n.moment(moment)
 
 
 def _london(moment: datetime) -> datetime:

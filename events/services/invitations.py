@@ -5,6 +5,7 @@ their pages or recorded by staff, and a waiting list offered in order when someo
 Every message is built here and checked by ``participation``'s contact rules: nothing for
 people who stopped agreeing to contact, no programme name for safe-contact people, never an
 address. A reply link carries a token derived from the invitation id with the service key.
+Each email (and its calendar part) is written in the language the person chose.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from typing import Any
 from urllib.parse import urlparse
 from uuid import UUID, uuid4
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.auth.one_time import digest
 from app.db import is_duplicate, transaction
 from app.errors import Conflict, DomainError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from events.services import ics, scheduling
 from events.tables import Invitation
 from participation.services import contact, selection
 
 OPEN_REPLIES = ("invited", "accepted", "tentative", "waiting")
+BROKEN_LINK = N_("This link does not work. Ask the co-production team for a new one.")
 BATCH = 50
 """Invitations per transaction: one commit (an fsync on SQLite) for fifty people, not one each,
 while holding the write lock only briefly."""
@@ -211,11 +215,11 @@ async def reply(
     if token is not None and not hmac.compare_digest(
         token, reply_token(sender.secret_key, invitation)
     ):
-        raise NotFound("This link does not work. Ask the co-production team for a new one.")
+        raise NotFound(_(BROKEN_LINK))
     async with transaction():
         current = await Invitation.select().where(Invitation.id == invitation).first()
         if current is None:
-            raise NotFound("This link does not work. Ask the co-production team for a new one.")
+            raise NotFound(_(BROKEN_LINK))
         row, venue = await scheduling.get(current["event"])
         _still_ahead(row)
         stored = answer
@@ -287,15 +291,15 @@ async def _full(row: dict[str, Any]) -> bool:
 
 
 CLOSED = {
-    "cancelled": "This event was cancelled.",
-    "started": "This event has already started, so replies are closed.",
+    "cancelled": N_("This event was cancelled."),
+    "started": N_("This event has already started, so replies are closed."),
 }
 
 
 def _still_ahead(row: dict[str, Any]) -> None:
     reason = scheduling.closed_because(row)
     if reason:
-        raise Conflict(CLOSED[reason])
+        raise Conflict(_(CLOSED[reason]))
 
 
 async def _tell(
@@ -324,12 +328,19 @@ def _email(
     method: str = "REQUEST",
     reply: str = "invited",
 ) -> mail.Email | None:
-    """The email with its calendar part, checked by the contact rules; None unless email is
-    their route."""
+    """The email with its calendar part, in the person's language, checked by the contact
+    rules; None unless email is their route."""
     if route.route != "email" or route.email is None:
         return None
     name = route.name.reveal() if route.name else ""
     attendee = ics.Attendee(route.email.reveal(), name, reply, discreet=route.safe_contact)
+    with i18n.use_locale(route.language):
+        return _composed(telling, invitation, route, attendee, method)
+
+
+def _composed(
+    telling: _Telling, invitation: UUID, route: contact.Route, attendee: ics.Attendee, method: str
+) -> mail.Email:
     row, organiser = telling.row, telling.sender.organiser
     calendar = ics.invitation(row, telling.venue, organiser, attendee, method=method)
     text = _body(telling, invitation, attendee, method)
@@ -343,19 +354,25 @@ def _email(
 
 
 def _subject_line(row: dict[str, Any], method: str, discreet: bool) -> str:
-    what = ics.DISCREET_TITLE if discreet else row["title"]
+    what = {"what": _(ics.DISCREET_TITLE) if discreet else row["title"]}
     if method == "CANCEL":
-        return f"Cancelled: {what}"
-    return f"Invitation: {what}" if row["sequence"] == 0 else f"Changed: {what}"
+        return _("Cancelled: %(what)s") % what
+    return (_("Invitation: %(what)s") if row["sequence"] == 0 else _("Changed: %(what)s")) % what
 
 
 def _body(telling: _Telling, invitation: UUID, attendee: ics.Attendee, method: str) -> str:
     details = ics.describe(telling.row, telling.venue, discreet=attendee.discreet)
     if method == "CANCEL":
-        return f"Hello,\n\nThis has been cancelled. We are sorry.\n\n{details}\n"
-    link = reply_link(telling.sender, invitation)
-    return (
-        f"Hello {attendee.name},\n\nYou are invited.\n\n{details}\n\n"
-        f"Tell us if you can come:\n{link}\n\n"
-        "If you can't make it, that is fine: you do not need to give a reason.\n"
+        sorry = _("This has been cancelled. We are sorry.")
+        return "\n\n".join((_("Hello,"), sorry, details)) + "\n"
+    paragraphs = (
+        _("Hello %(name)s,") % {"name": attendee.name},
+        _("You are invited."),
+        details,
+        _("Tell us if you can come:") + "\n" + reply_link(telling.sender, invitation),
+        _(NO_REASON),
     )
+    return "\n\n".join(paragraphs) + "\n"
+
+
+NO_REASON = N_("If you can't make it, that is fine: you do not need to give a reason.")

@@ -37,6 +37,7 @@ async def to_post(
                 reply_link=reply_link(sender, invitation["id"]),
                 discreet=route.safe_contact,
                 care_of=care_of if route.route == "intermediary" else "",
+                language=route.language,
             )
         )
     return documents.letters(row, venue, people, team), len(people)

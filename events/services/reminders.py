@@ -2,6 +2,7 @@
 each person's route: an email when email is their route; a list for staff to ring or text
 otherwise. Each (invitation, hour) is sent once, however often the job runs and on however
 many machines: the invitation row records the hours already sent, updated with a condition.
+Each reminder is written in the language the person chose.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import transaction
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from events.services import ics
 from events.services.invitations import Sender
@@ -97,10 +99,21 @@ async def _remind(
         route = await contact.route_for(sealer, invitation["subject"], REMINDER_ACTOR)
         if route.route != "email" or route.email is None:
             return False
-        details = ics.describe(event, venue, discreet=route.safe_contact)
-        text = f"Hello,\n\nA reminder:\n\n{details}\n\nIf you can't make it now, that is fine.\n"
-        contact.check_discreet(route, text, (event["title"],) if route.safe_contact else ())
-        what = ics.DISCREET_TITLE if route.safe_contact else event["title"]
-        email = mail.Email(to=route.email.reveal(), subject=f"Reminder: {what}", text=text)
+        with i18n.use_locale(route.language):
+            email = _reminder(route, event, venue)
         await mail.queue(sealer, invitation["subject"], email, sender.mail_from)
     return True
+
+
+def _reminder(
+    route: contact.Route, event: dict[str, Any], venue: dict[str, Any] | None
+) -> mail.Email:
+    """The reminder email in the current language, checked by the contact rules."""
+    details = ics.describe(event, venue, discreet=route.safe_contact)
+    fine = _("If you can't make it now, that is fine.")
+    paragraphs = (_("Hello,"), _("A reminder:"), details, fine)
+    text = "\n\n".join(paragraphs) + "\n"
+    contact.check_discreet(route, text, (event["title"],) if route.safe_contact else ())
+    what = _(ics.DISCREET_TITLE) if route.safe_contact else event["title"]
+    address = route.email.reveal() if route.email else ""
+    return mail.Email(to=address, subject=_("Reminder: %(what)s") % {"what": what}, text=text)

@@ -113,10 +113,14 @@ def test_dates_are_written_in_the_language_in_use() -> None:
     moment = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
 
     with i18n.use_locale("cy"):
-        welsh_day = (i18n.day(moment.date()), i18n.weekday_and_day(moment.date()))
+        welsh_day = (
+            i18n.day(moment.date()),
+            i18n.weekday_and_day(moment.date()),
+            i18n.time_of_day(moment),
+        )
     english = (i18n.day(date(2026, 11, 26)), i18n.moment(moment))
 
-    assert welsh_day == ("26 Tachwedd 2026", "Dydd Iau 26 Tachwedd 2026")
+    assert welsh_day == ("26 Tachwedd 2026", "Dydd Iau 26 Tachwedd 2026", "2:30yh")
     assert english == ("26 November 2026", "Thursday 26 November 2026 at 2:30pm")
 
 
@@ -175,3 +179,14 @@ async def test_staff_get_english_pages_whatever_the_cookie_says(
 
     assert html_tag(page) == '<html lang="en-GB" dir="ltr" class="govuk-template">'
     assert f'data-module="govuk-skip-link">{SKIP_LINK}</a>' in page.text
+
+
+def test_typed_words_passed_to_translation_in_a_template_are_still_escaped() -> None:
+    """``_()`` output is trusted HTML only for the catalogue's own messages."""
+    link = 'This is a new service. <a class="govuk-link" href="%(link)s">Tell us what you think</a> to help us improve it.'  # noqa: E501
+    with i18n.use_locale("cy"):
+        typed = i18n.page_gettext('<script>alert("x")</script>')
+        ours = i18n.page_gettext(link)
+
+    assert typed == "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert '<a class="govuk-link" href="%(link)s">' in ours

@@ -58,7 +58,7 @@ async def test_opening_the_link_only_shows_and_a_button_replies(
     assert shown.status_code == 200
     assert "Housing support evaluation panel" in shown.text
     assert "County Hall, Committee Room 2" in shown.text
-    for label in ("Yes, I will come", "Maybe", "I can&#39;t make it"):
+    for label in ("Yes, I will come", "Maybe", "I can't make it"):
         assert label in shown.text
     assert unchanged == ("invited", "")
     assert replied.status_code == 303

@@ -6,6 +6,10 @@ unexpected becomes a 500 that shows only a request id: never a traceback, never 
 A database (or Redis) that does not answer (stopped, restarting, unreachable) is not a bug: it
 becomes a 503 "the service is unavailable" with a Retry-After, and the first request after it is
 back succeeds on its own (the connection pool replaces dead connections).
+
+Error pages are in the reader's language: the titles and friendly details below are marked with
+``N_`` and translated when the page is built. JSON problem details stay in English: scripts read
+them, and their titles are part of the API's documented contract.
 """
 
 from __future__ import annotations
@@ -40,14 +44,16 @@ from litestar.status_codes import (
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from app import i18n
 from app.crypto import DecryptionFailed, KeyDestroyed
+from app.i18n import N_
 from app.web.request_context import request_id_of
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 SEND_JSON = "Send the request body as JSON with the header Content-Type: application/json."
-FORM_EXPIRED = (
+FORM_EXPIRED = N_(
     "Your form has expired or was sent from another site. Go back, reload the page and try again."
 )
 
@@ -92,27 +98,31 @@ class Forbidden(DomainError):
 
 
 STATUS_TITLES = {
-    400: "There is a problem",
-    401: "Sign in to continue",
-    403: "You cannot do this",
-    404: "Page not found",
-    405: "This page cannot do that",
-    409: "This has changed",
-    413: "What you sent is too large",
-    415: "We cannot read what you sent",
-    422: "Check what you sent",
-    410: "These details were erased",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+    400: N_("There is a problem"),
+    401: N_("Sign in to continue"),
+    403: N_("You cannot do this"),
+    404: N_("Page not found"),
+    405: N_("This page cannot do that"),
+    409: N_("This has changed"),
+    413: N_("What you sent is too large"),
+    415: N_("We cannot read what you sent"),
+    422: N_("Check what you sent"),
+    410: N_("These details were erased"),
+    429: N_("Too many attempts"),
+    500: N_("Sorry, there is a problem with the service"),
+    503: N_("Sorry, the service is unavailable"),
 }
 
 FRIENDLY_DETAILS = {
-    404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
-    "the entire address.",
-    500: "Try again later. If it keeps happening, contact us and give this reference.",
-    503: "You will be able to use the service again soon: try again in a few minutes. "
-    "If it keeps happening, contact us and give this reference.",
+    404: N_(
+        "If you typed the web address, check it is correct. If you pasted it, check you copied "
+        "the entire address."
+    ),
+    500: N_("Try again later. If it keeps happening, contact us and give this reference."),
+    503: N_(
+        "You will be able to use the service again soon: try again in a few minutes. "
+        "If it keeps happening, contact us and give this reference."
+    ),
 }
 
 RETRY_AFTER_S = 30
@@ -172,11 +182,23 @@ def problem_response(
         return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     return Template(
         template_name="error.html",
-        context={"title": title, "detail": detail, "status": status, "reference": reference},
+        context={
+            "title": _shown(title),
+            "detail": _shown(detail),
+            "status": status,
+            "reference": reference,
+        },
         status_code=status,
         media_type=MediaType.HTML,
         headers=headers,
     )
+
+
+def _shown(text: str) -> str:
+    """``text`` in the reader's language when it is a marked message (a title, a friendly
+    detail, a form's message); anything else (already translated, or from the framework) as is.
+    """
+    return i18n.gettext(text) if text else text
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:

@@ -42,7 +42,7 @@ import payments.datamap
 import payments.pages
 import payments.services.attention
 import payments.services.retention
-from app import mail, observability, worker
+from app import mail, observability, symbols_pages, worker
 from app.api import API_PREFIX, api_router
 from app.auth.flow import CSRF_COOKIE
 from app.auth.wiring import GUARDS, auth_routes, auth_state
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             KernelPages,
             *today.ROUTES,
+            *symbols_pages.ROUTES,
             *auth_routes(settings),
             *HEALTH_HANDLERS,
             *_domain_attr("pages", "ROUTES"),
@@ -187,6 +188,7 @@ def _navigation() -> tuple[Any, ...]:
     return (
         *KERNEL_NAVIGATION[:1],
         *today.NAVIGATION,
+        *symbols_pages.NAVIGATION,
         *_domain_attr("pages", "NAVIGATION"),
         *KERNEL_NAVIGATION[1:],
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.db import transaction
+from app.i18n import N_
 from app.tables import ServiceFeedback
 from app.web.forms import FormModel
 
@@ -22,12 +23,12 @@ class Satisfaction(StrEnum):
     very_dissatisfied = "very_dissatisfied"
 
 
-SATISFACTION_LABELS = {
-    Satisfaction.very_satisfied: "Very satisfied",
-    Satisfaction.satisfied: "Satisfied",
-    Satisfaction.neither: "Neither satisfied nor dissatisfied",
-    Satisfaction.dissatisfied: "Dissatisfied",
-    Satisfaction.very_dissatisfied: "Very dissatisfied",
+SATISFACTION_LABELS = {  # marked for translation; the page shows _(label)
+    Satisfaction.very_satisfied: N_("Very satisfied"),
+    Satisfaction.satisfied: N_("Satisfied"),
+    Satisfaction.neither: N_("Neither satisfied nor dissatisfied"),
+    Satisfaction.dissatisfied: N_("Dissatisfied"),
+    Satisfaction.very_dissatisfied: N_("Very dissatisfied"),
 }
 
 
@@ -39,9 +40,9 @@ class FeedbackForm(FormModel):
     came_from: Annotated[str, Field(max_length=200, pattern=r"^(/[^?#]*)?$")] = ""
 
     messages = {
-        "satisfaction": "Select how you feel about the service",
-        "comments": f"Your comments must be {MAX_COMMENT_LENGTH} characters or fewer",
-        "came_from": "The page you came from must be a path on this site, like /contact",
+        "satisfaction": N_("Select how you feel about the service"),
+        "comments": N_("Your comments must be 1200 characters or fewer"),  # MAX_COMMENT_LENGTH
+        "came_from": N_("The page you came from must be a path on this site, like /contact"),
     }
 
 

@@ -14,12 +14,27 @@ from app.tables import (
     ServiceFeedback,
     SignInToken,
     StoreEntry,
+    Symbol,
 )
 
 
 def kernel_maps() -> tuple[TableMap, ...]:
     """The kernel's own tables: pseudonymous ids and anonymous feedback, all plain."""
     return (
+        TableMap(  # staff's Easy Read pictures: public, like the adverts they sit in
+            Symbol,
+            not_personal=(
+                "id",
+                "alt",
+                "words",
+                "media_type",
+                "data",
+                "width",
+                "height",
+                "version",
+                "created_at",
+            ),
+        ),
         TableMap(
             ServiceFeedback,
             fields=(

@@ -160,3 +160,22 @@ class JobRun(Table, tablename="job_run"):
     slot = Varchar(length=80, unique=True)
     job = Varchar(length=40)
     claimed_at = Timestamptz(default=TimestamptzNow())
+
+
+class Symbol(Table, tablename="symbol"):
+    """A picture staff attach to Easy Read lines: a PNG or JPEG, what it shows (alt text) and
+    the words it stands for ("money, paid, pay, £"). Not personal data: adverts are public.
+
+    The bytes live in the database, so every app machine serves the same pictures. ``version``
+    goes up on replace: it is in the picture's address, so a long browser cache stays right.
+    """
+
+    id = UUID(primary_key=True)
+    alt = Varchar(length=150)
+    words = Varchar(length=300)
+    media_type = Varchar(length=20)
+    data = Bytea()
+    width = Integer()
+    height = Integer()
+    version = Integer(default=1)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -353,6 +353,8 @@ MAPS: tuple[TableMap, ...] = (
             "did",
             "changed",
             "why_not",
+            "easy_said",
+            "easy_did",
             "created_at",
             "sent_at",
         ),

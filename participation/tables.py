@@ -226,7 +226,8 @@ class InterestInvitation(Table, tablename="interest_invitation"):
 
 class Outcome(Table, tablename="outcome"):
     """ "You said, we did": what participants contributed to an opportunity and what changed
-    (or did not, and why). Written for the participants; names nobody."""
+    (or did not, and why). Written for the participants; names nobody. ``easy_said`` and
+    ``easy_did`` are the coordinator's Easy Read words for the same (one sentence a line)."""
 
     id = UUID(primary_key=True)
     opportunity = UUID(index=True)
@@ -234,6 +235,8 @@ class Outcome(Table, tablename="outcome"):
     did = Text(default="")
     changed = Varchar(length=10, default="yes")
     why_not = Text(default="")
+    easy_said = Text(default="")
+    easy_did = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
 

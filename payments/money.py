@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 
 MAX_PENCE = 10_000_000
 """£100,000: more than any one involvement payment; a bigger figure is a typing slip."""
@@ -31,15 +33,16 @@ def typed_pounds(pence: int) -> str:
     return pounds(pence).removeprefix("-").removeprefix("£").replace(",", "")
 
 
-def parse_pounds(text: str, field: str, what: str = "an amount") -> int:
+def parse_pounds(text: str, field: str, what: str = N_("an amount")) -> int:
     """'£12.50', '12.50', '1,250' or '12' -> pence, exactly. Anything else (12.5, 12.505, -3,
-    1e3) is refused with a message naming ``what``, never rounded."""
+    1e3) is refused with a message naming ``what``, never rounded. ``what`` is translated
+    into the reader's language when it was marked with ``N_``."""
     match = TYPED.match(text.strip().replace(",", ""))
     if match is None:
-        message = f"Enter {what} in pounds and pence, like 25 or 25.50"
+        message = _("Enter %(what)s in pounds and pence, like 25 or 25.50") % {"what": _(what)}
         raise DomainError(message, errors=[FieldError(field, message)])
     pence = int(match[1]) * 100 + int(match[2] or "0")
     if pence > MAX_PENCE:
-        message = f"Enter {what} of £100,000 or less"
+        message = _("Enter %(what)s of £100,000 or less") % {"what": _(what)}
         raise DomainError(message, errors=[FieldError(field, message)])
     return pence

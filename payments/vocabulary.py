@@ -1,13 +1,15 @@
 """The words of payments: activities, units, methods, expenses and caps.
 
 Codes are stored and taken by the API; labels are what people read. Activities use the events
-domain's kinds, so an event's kind finds its rate, plus the tasks done away from events.
+domain's kinds, so an event's kind finds its rate, plus the tasks done away from events. The
+labels a participant reads (methods, expenses) are marked ``N_`` and translated where shown.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from app.i18n import N_
 from events.services.scheduling import EVENT_KINDS
 
 Choices = dict[str, str]
@@ -38,28 +40,28 @@ UNIT_MINUTES: Final[dict[str, int]] = {"hour": 60, "half_day": 240, "day": 480}
 ROUNDING_MODES: Final[Choices] = {"up": "Round up", "nearest": "Round to the nearest"}
 
 METHODS: Final[Choices] = {
-    "bank_transfer": "Bank transfer",
-    "cash": "Cash",
-    "cheque": "Cheque",
-    "prepaid_card": "Prepaid card",
-    "e_voucher": "E-voucher",
-    "physical_voucher": "Paper voucher or gift card",
-    "pay_to_charity": "Paid to a charity",
-    "reduced_amount": "A smaller amount",
-    "expenses_only": "No fee, expenses only",
+    "bank_transfer": N_("Bank transfer"),
+    "cash": N_("Cash"),
+    "cheque": N_("Cheque"),
+    "prepaid_card": N_("Prepaid card"),
+    "e_voucher": N_("E-voucher"),
+    "physical_voucher": N_("Paper voucher or gift card"),
+    "pay_to_charity": N_("Paid to a charity"),
+    "reduced_amount": N_("A smaller amount"),
+    "expenses_only": N_("No fee, expenses only"),
 }
 
 EXPENSES: Final[Choices] = {
-    "public_transport": "Bus, train or tram fares",
-    "mileage_car": "Driving (per mile)",
-    "parking": "Parking and tolls",
-    "taxi": "Taxi",
-    "subsistence": "Food and drink when away over 5 hours",
-    "replacement_care": "Replacement care",
-    "childcare": "Childcare",
-    "personal_assistant": "Personal assistant or support worker",
-    "interpreter": "Interpreter",
-    "phone_data": "Phone or data top-up",
+    "public_transport": N_("Bus, train or tram fares"),
+    "mileage_car": N_("Driving (per mile)"),
+    "parking": N_("Parking and tolls"),
+    "taxi": N_("Taxi"),
+    "subsistence": N_("Food and drink when away over 5 hours"),
+    "replacement_care": N_("Replacement care"),
+    "childcare": N_("Childcare"),
+    "personal_assistant": N_("Personal assistant or support worker"),
+    "interpreter": N_("Interpreter"),
+    "phone_data": N_("Phone or data top-up"),
 }
 
 EXPENSE_BASES: Final[Choices] = {

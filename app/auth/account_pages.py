@@ -22,6 +22,7 @@ from app.auth.access import STAGE_MFA_SETUP, current_user
 from app.auth.flow import ROLE_LABELS, actor_of, context, form_page, start_session
 from app.datamap import Role
 from app.errors import FieldError
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import page
 
@@ -39,7 +40,7 @@ class AccountPages(Controller):
         assert user.account_id is not None
         return page(
             "auth/account.html",
-            "Your account",
+            _("Your account"),
             details=await accounts.own_details(sealer, user.account_id),
             roles=[ROLE_LABELS.get(r, r) for r in sorted(user.roles) if r != Role.participant],
             kind=user.kind,

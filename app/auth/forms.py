@@ -1,4 +1,7 @@
-"""The sign-in steps' forms: fields, guidance and messages, kept apart from the flow."""
+"""The sign-in steps' forms: fields, guidance and messages, kept apart from the flow.
+
+The participant's steps (email, code, paper code) are in the reader's language; the staff steps
+stay in English, like every staff page."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from litestar.response import Template
 
 from app.auth.flow import form_page
 from app.errors import FieldError
+from app.i18n import gettext as _
 
 CODE_FIELD = {
     "name": "code",
@@ -91,19 +95,19 @@ def email_form(
 ) -> Template:
     field = {
         "name": "email",
-        "label": "Email address",
+        "label": _("Email address"),
         "type": "email",
         "autocomplete": "email",
         "spellcheck": False,
-        "hint": "We will email you a code to sign in. You do not need a password.",
+        "hint": _("We will email you a code to sign in. You do not need a password."),
     }
     return form_page(
-        "Sign in with your email",
+        _("Sign in with your email"),
         "/sign-in/email",
         [field],
         values,
         errors or [],
-        submit="Send me a code",
+        submit=_("Send me a code"),
         status_code=status if errors else 200,
     )
 
@@ -112,18 +116,20 @@ def code_form(
     values: dict[str, str], errors: list[FieldError] | None = None, status: int = 400
 ) -> Template:
     return form_page(
-        "Check your email",
+        _("Check your email"),
         "/sign-in/email/code",
-        [CODE_FIELD],
+        [{**CODE_FIELD, "label": _("Code")}],
         values,
         errors or [],
         guidance=[
-            "If you have an account with us, we have sent you an email with a 6-digit code. "
-            "It works for 10 minutes.",
-            "The email may take a few minutes to arrive. Check your spam folder.",
+            _(
+                "If you have an account with us, we have sent you an email with a 6-digit code. "
+                "It works for 10 minutes."
+            ),
+            _("The email may take a few minutes to arrive. Check your spam folder."),
         ],
-        links=[{"href": "/sign-in/email", "text": "Send a new code"}],
-        submit="Sign in",
+        links=[{"href": "/sign-in/email", "text": _("Send a new code")}],
+        submit=_("Sign in"),
         status_code=status if errors else 200,
     )
 
@@ -133,18 +139,18 @@ def activate_form(
 ) -> Template:
     field = {
         "name": "code",
-        "label": "Your code",
+        "label": _("Your code"),
         "width": "10",
         "autocomplete": "off",
         "spellcheck": False,
-        "hint": "It is on the letter the co-production team gave you, for example 3K7 M2X 9QPW.",
+        "hint": _("It is on the letter the co-production team gave you, for example 3K7 M2X 9QPW."),
     }
     return form_page(
-        "Enter your code",
+        _("Enter your code"),
         "/sign-in/activate",
         [field],
         values,
         errors or [],
-        submit="Sign in",
+        submit=_("Sign in"),
         status_code=status if errors else 200,
     )

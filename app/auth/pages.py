@@ -31,11 +31,15 @@ from app.auth.flow import (
 )
 from app.datamap import Role
 from app.errors import FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.tables import Account
 from app.web.pages import page
 
 Form = URLEncodedBody[dict[str, str]]
+TOO_MANY_ATTEMPTS = N_("Too many attempts. Wait 15 minutes, then try again.")
+"""The staff steps show it in English; a participant's steps in their language."""
 
 
 class SignInPages(Controller):
@@ -43,7 +47,7 @@ class SignInPages(Controller):
 
     @get("/sign-in", name="sign-in")
     async def choose(self) -> Template:
-        return page("auth/sign_in.html", "Sign in")
+        return page("auth/sign_in.html", _("Sign in"))
 
     @get("/sign-in/staff", name="staff-sign-in")
     async def staff_form(self) -> Template:
@@ -62,7 +66,7 @@ class SignInPages(Controller):
         if await throttled(request, email):
             return forms.staff_form(
                 data,
-                [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("email", TOO_MANY_ATTEMPTS)],
                 429,
             )
         account = await signin.staff_password(context(request, sealer), email, password)
@@ -89,7 +93,7 @@ class SignInPages(Controller):
         if await throttled(request, str(user.account_id)):
             return forms.mfa_form(
                 data,
-                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("code", TOO_MANY_ATTEMPTS)],
                 429,
             )
         if not await signin.verify_totp(
@@ -114,7 +118,7 @@ class SignInPages(Controller):
         if await throttled(request, str(user.account_id)):
             return forms.recovery_form(
                 data,
-                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("code", TOO_MANY_ATTEMPTS)],
                 429,
             )
         if not await signin.use_recovery_code(
@@ -157,12 +161,12 @@ class SignInPages(Controller):
         email = data.get("email", "").strip()
         if "@" not in email:
             return forms.email_form(
-                data, [FieldError("email", "Enter your email address, like name@example.com")]
+                data, [FieldError("email", _("Enter your email address, like name@example.com"))]
             )
         if await throttled(request, email):
             return forms.email_form(
                 data,
-                [FieldError("email", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("email", _(TOO_MANY_ATTEMPTS))],
                 429,
             )
         attempt = await settle_email_sign_in(request, sealer, email)
@@ -182,7 +186,7 @@ class SignInPages(Controller):
         if await throttled(request, attempt or "no-attempt"):
             return forms.code_form(
                 data,
-                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("code", _(TOO_MANY_ATTEMPTS))],
                 429,
             )
         account = await signin.redeem_code(
@@ -190,7 +194,7 @@ class SignInPages(Controller):
         )
         if account is None:
             return forms.code_form(
-                data, [FieldError("code", "Enter the 6-digit code from the email we sent you")]
+                data, [FieldError("code", _("Enter the 6-digit code from the email we sent you"))]
             )
         return await _signed_in(request, account)
 
@@ -198,9 +202,9 @@ class SignInPages(Controller):
     async def link_confirm(self, token: FromPath[str]) -> Template:
         """Read-only on purpose: mail scanners open links, and must not use them up."""
         return confirm_page(
-            "Sign in to Reciprocity",
+            _("Sign in to Reciprocity"),
             f"/sign-in/link/{token}",
-            "Select the button to finish signing in.",
+            _("Select the button to finish signing in."),
         )
 
     @post("/sign-in/link/{token:str}", name="email-link-submit")
@@ -211,11 +215,11 @@ class SignInPages(Controller):
         if account is None:
             return page(
                 "auth/confirm_link.html",
-                "This link has expired",
+                _("This link has expired"),
                 status_code=400,
                 action="/sign-in/email",
-                submit="Get a new code",
-                guidance="Sign-in links work once, for 10 minutes. You can ask for a new one.",
+                submit=_("Get a new code"),
+                guidance=_("Sign-in links work once, for 10 minutes. You can ask for a new one."),
             )
         return await _signed_in(request, account)
 
@@ -231,19 +235,19 @@ class SignInPages(Controller):
         if await throttled(request, code or "empty"):
             return forms.activate_form(
                 data,
-                [FieldError("code", "Too many attempts. Wait 15 minutes, then try again.")],
+                [FieldError("code", _(TOO_MANY_ATTEMPTS))],
                 429,
             )
         account = await signin.redeem_activation_code(context(request, sealer), code)
         if account is None:
             return forms.activate_form(
-                data, [FieldError("code", "Enter the code exactly as it is on your letter")]
+                data, [FieldError("code", _("Enter the code exactly as it is on your letter"))]
             )
         return await _signed_in(request, account)
 
     @post("/sign-out", name="sign-out")
     async def sign_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        return await end_session(request, page("auth/signed_out.html", "You have signed out"))
+        return await end_session(request, page("auth/signed_out.html", _("You have signed out")))
 
 
 async def _signed_in(

@@ -4,6 +4,10 @@ A form is a pydantic model whose ``messages`` say, per field, what to do when th
 wrong ("Select how you feel about the service"), because pydantic's own wording is written for
 programmers. ``parse_form`` returns the model or raises ``FormInvalid`` with one message per
 field, in the form's order, ready for the GOV.UK error summary.
+
+Messages are module constants, written before anyone's language is known, so forms mark them
+with ``N_("...")`` and ``field_errors`` translates each one into the request's language when it
+builds the list: one place, so no form can forget.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 
 FormT = TypeVar("FormT", bound="FormModel")
+CHECK_THIS_ANSWER = N_("Check this answer")
 
 
 class FormModel(BaseModel):
@@ -23,6 +30,7 @@ class FormModel(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
     messages: ClassVar[dict[str, str]] = {}
+    """Field name to what to do, each marked ``N_("...")``; shown translated."""
 
 
 class StrictForm(FormModel):
@@ -58,14 +66,15 @@ class FormInvalid(DomainError):
 
     def __init__(self, errors: list[FieldError], values: Mapping[str, Any]) -> None:
         super().__init__(
-            message="Some answers need correcting: see the list of errors.", errors=errors
+            message=_("Some answers need correcting: see the list of errors."), errors=errors
         )
         self.values = dict(values)
 
 
 class FieldProblem(ValueError):
     """Raised by a model validator about one field, with its own message ("Enter your email
-    address, or choose another way for us to contact you")."""
+    address, or choose another way for us to contact you"). Mark the message ``N_("...")``:
+    ``field_errors`` translates it."""
 
     def __init__(self, field: str, message: str = "") -> None:
         super().__init__(field)
@@ -81,7 +90,8 @@ def parse_form(form: type[FormT], data: Mapping[str, Any]) -> FormT:
 
 
 def field_errors(form: type[FormModel], exc: ValidationError) -> list[FieldError]:
-    """One message per field that failed, in the form's order; unknown fields come last."""
+    """One message per field that failed, in the form's order; unknown fields come last, each
+    in the request's language."""
     failed: dict[str, str] = {}
     for error in exc.errors():
         problem = error.get("ctx", {}).get("error")
@@ -93,7 +103,7 @@ def field_errors(form: type[FormModel], exc: ValidationError) -> list[FieldError
     return [
         FieldError(
             field=name,
-            message=failed[name] or form.messages.get(name, "Check this answer"),
+            message=_(failed[name] or form.messages.get(name) or CHECK_THIS_ANSWER),
         )
         for name in order
         if name in failed

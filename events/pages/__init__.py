@@ -14,6 +14,7 @@ from typing import Any
 from events.pages import (
     attendance,
     documents,
+    easy_read,
     feed,
     followups,
     logistics,
@@ -26,6 +27,7 @@ MODULES: tuple[ModuleType, ...] = (
     venues,
     organiser,
     replies,
+    easy_read,
     feed,
     logistics,
     attendance,

@@ -19,6 +19,7 @@ from participation.pages import (
     lived_experience,
     matching,
     opportunities,
+    outcomes_easy_read,
     people,
     profile,
     public,
@@ -40,6 +41,7 @@ MODULES: tuple[ModuleType, ...] = (
     review,
     matching,
     reach,
+    outcomes_easy_read,
 )
 
 ROUTES: list[Any] = [route for module in MODULES for route in module.ROUTES]

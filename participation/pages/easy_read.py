@@ -16,17 +16,18 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app import accessible_docs
+from app import accessible_docs, symbols
 from app.auth.access import PUBLIC, Rule, roles
 from app.datamap import Role
 from app.errors import NotFound
-from app.web.pages import attachment, page
+from app.i18n import gettext as _
+from app.web.documents import both, download, pdf_of
+from app.web.pages import page
 from participation import vocabulary as v
 from participation.pages.public import closed_page, closing, describe, published
 from participation.services import easy_read, lived_experience, opportunities
 
 AnyRequest = Request[Any, Any, Any]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEMPLATES = "participation/easy_read"
 WITHDRAW = "/profile/withdraw"
 
@@ -41,11 +42,12 @@ async def _open(opportunity: UUID) -> dict[str, Any] | Template:
     return row if opportunities.is_open(row) else closed_page(row)
 
 
-def _advert_easy(row: dict[str, Any], request: AnyRequest) -> list[accessible_docs.Section]:
+async def _advert_easy(row: dict[str, Any], request: AnyRequest) -> list[accessible_docs.Section]:
     try:
-        return easy_read.advert_easy_read(row, closing(row["closes_at"]), team(request))
+        sections = easy_read.advert_easy_read(row, closing(row["closes_at"]), team(request))
     except accessible_docs.NotEasyRead as problem:
-        raise NotFound("There is no Easy Read version of this opportunity yet.") from problem
+        raise NotFound(_("There is no Easy Read version of this opportunity yet.")) from problem
+    return await symbols.illustrate(sections)
 
 
 async def _advert_print(row: dict[str, Any], request: AnyRequest) -> list[accessible_docs.Section]:
@@ -56,7 +58,7 @@ async def _advert_print(row: dict[str, Any], request: AnyRequest) -> list[access
 
 
 def _page(kind: str, title: str, sections: Any, back: str, download: str) -> Template:
-    words = "Back to the advert" if back.startswith("/take-part") else "Back to stopping"
+    words = _("Back to the advert") if back.startswith("/take-part") else _("Back to stopping")
     return page(
         f"{TEMPLATES}/{kind}.html",
         title,
@@ -64,6 +66,7 @@ def _page(kind: str, title: str, sections: Any, back: str, download: str) -> Tem
         back=back,
         back_words=words,
         download=download,
+        pdf=pdf_of(download),
     )
 
 
@@ -76,17 +79,17 @@ class AdvertVersions(Controller):
         row = await _open(opportunity)
         if isinstance(row, Template):
             return row
-        sections = _advert_easy(row, request)
+        sections = await _advert_easy(row, request)
         here = f"/take-part/{opportunity}"
         return _page("easy_read", row["title"], sections, here, f"{here}/easy-read.docx")
 
-    @get("/easy-read.docx", name="take-part-easy-read-docx")
+    @get(both("/easy-read.docx"), name="take-part-easy-read-docx")
     async def easy_docx(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Any:
         row = await _open(opportunity)
         if isinstance(row, Template):
             return row
-        body = accessible_docs.easy_read(row["title"], _advert_easy(row, request))
-        return attachment(body, DOCX, "easy-read.docx")
+        body = accessible_docs.easy_read(row["title"], await _advert_easy(row, request))
+        return await download(body, request.url.path, "easy-read")
 
     @get("/large-print", name="take-part-large-print")
     async def print_page(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Template:
@@ -97,13 +100,13 @@ class AdvertVersions(Controller):
         here = f"/take-part/{opportunity}"
         return _page("large_print", row["title"], sections, here, f"{here}/large-print.docx")
 
-    @get("/large-print.docx", name="take-part-large-print-docx")
+    @get(both("/large-print.docx"), name="take-part-large-print-docx")
     async def print_docx(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Any:
         row = await _open(opportunity)
         if isinstance(row, Template):
             return row
         body = accessible_docs.large_print(row["title"], await _advert_print(row, request))
-        return attachment(body, DOCX, "large-print.docx")
+        return await download(body, request.url.path, "large-print")
 
 
 class WithdrawalVersions(Controller):
@@ -112,27 +115,27 @@ class WithdrawalVersions(Controller):
 
     @get("/easy-read", name="withdraw-easy-read")
     async def easy_page(self, request: AnyRequest) -> Template:
-        sections = easy_read.withdrawal_easy_read(team(request))
-        title = easy_read.WITHDRAW_TITLE
+        sections = await symbols.illustrate(easy_read.withdrawal_easy_read(team(request)))
+        title = _(easy_read.WITHDRAW_TITLE)
         return _page("easy_read", title, sections, WITHDRAW, f"{WITHDRAW}/easy-read.docx")
 
-    @get("/easy-read.docx", name="withdraw-easy-read-docx")
+    @get(both("/easy-read.docx"), name="withdraw-easy-read-docx")
     async def easy_docx(self, request: AnyRequest) -> Response[bytes]:
-        sections = easy_read.withdrawal_easy_read(team(request))
-        body = accessible_docs.easy_read(easy_read.WITHDRAW_TITLE, sections)
-        return attachment(body, DOCX, "stopping-easy-read.docx")
+        sections = await symbols.illustrate(easy_read.withdrawal_easy_read(team(request)))
+        body = accessible_docs.easy_read(_(easy_read.WITHDRAW_TITLE), sections)
+        return await download(body, request.url.path, "stopping-easy-read")
 
     @get("/large-print", name="withdraw-large-print")
     async def print_page(self, request: AnyRequest) -> Template:
         sections = easy_read.withdrawal_large_print(team(request))
-        title = easy_read.WITHDRAW_TITLE
+        title = _(easy_read.WITHDRAW_TITLE)
         return _page("large_print", title, sections, WITHDRAW, f"{WITHDRAW}/large-print.docx")
 
-    @get("/large-print.docx", name="withdraw-large-print-docx")
+    @get(both("/large-print.docx"), name="withdraw-large-print-docx")
     async def print_docx(self, request: AnyRequest) -> Response[bytes]:
         sections = easy_read.withdrawal_large_print(team(request))
-        body = accessible_docs.large_print(easy_read.WITHDRAW_TITLE, sections)
-        return attachment(body, DOCX, "stopping-large-print.docx")
+        body = accessible_docs.large_print(_(easy_read.WITHDRAW_TITLE), sections)
+        return await download(body, request.url.path, "stopping-large-print")
 
 
 ROUTES: list[Any] = [AdvertVersions, WithdrawalVersions]

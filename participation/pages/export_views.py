@@ -3,6 +3,7 @@
 The export walks the whole data map, so tables the events and payments domains add later turn
 up here too: known tables get a plain heading, unknown ones a heading made from their name,
 and any value (text, JSON inside text, dates, lists) is shown as words, never as a crash.
+Headings, fixed words and dates are in the reader's language (a participant may read Welsh).
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Response
 
+from app import i18n
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.web.pages import attachment
 from participation.services import rights
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = i18n.LONDON
 
 
 @dataclass(frozen=True)
@@ -29,34 +32,75 @@ class Row:
     key: str
     value: str = ""
     items: tuple[str, ...] = ()
+    language: i18n.Language | None = None
+    """The value's own language when it differs from the page's (a language's own name)."""
 
 
 def when(moment: datetime | str) -> str:
-    """A moment as people in the UK read it: 3 March 2026 at 2:15pm (London time)."""
+    """A moment as people read it, in London time and the reader's language: 3 March 2026 at
+    2:15pm ('3 Mawrth 2026 am 2:15 yp')."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(LONDON)
-    hour, minutes, half = local.strftime("%I"), local.strftime("%M"), local.strftime("%p")
-    return f"{local.day} {local:%B %Y} at {hour.lstrip('0')}:{minutes}{half.lower()}"
+    local = moment.astimezone(i18n.LONDON)
+    return _("%(day)s at %(time)s") % {
+        "day": i18n.day(local.date()),
+        "time": i18n.time_of_day(local),
+    }
 
 
 TABLE_HEADINGS: dict[str, str] = {
-    "participant": "Your profile",
-    "account": "Your sign-in account",
-    "consent_event": "What you agreed to, and when",
-    "erasure_record": "Deletions",
-    "sign_in_token": "Sign-in codes and links",
-    "outbox_message": "Emails we are sending or have sent you",
-    "audit_event": "When your details were seen or changed",
+    "participant": N_("Your profile"),
+    "account": N_("Your sign-in account"),
+    "consent_event": N_("What you agreed to, and when"),
+    "erasure_record": N_("Deletions"),
+    "sign_in_token": N_("Sign-in codes and links"),
+    "outbox_message": N_("Emails we are sending or have sent you"),
+    "audit_event": N_("When your details were seen or changed"),
 }
 """Headings for the tables known today, in the order shown; tables added later come before
 the audit trail, under a heading made from their name."""
+COLUMN_NAMES: dict[str, str] = {
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "address": N_("Address"),
+    "date_of_birth": N_("Date of birth"),
+    "lived_experience": N_("Lived experience"),
+    "equality": N_("Equality"),
+    "times_of_day": N_("Times of day"),
+    "shorter_sessions": N_("Shorter sessions"),
+    "paused_at": N_("Paused at"),
+    "created_at": N_("Created at"),
+    "updated_at": N_("Updated at"),
+    "last_active_at": N_("Last active at"),
+    "reminded_at": N_("Reminded at"),
+    "display_name": N_("Display name"),
+    "roles": N_("Roles"),
+    "kind": N_("Kind"),
+    "last_sign_in_at": N_("Last sign in at"),
+    "at": N_("At"),
+    "actor": N_("Actor"),
+    "actor_role": N_("Actor role"),
+    "action": N_("Action"),
+    "field_group": N_("Field group"),
+    "purpose": N_("Purpose"),
+    "granted": N_("Granted"),
+    "wording_version": N_("Wording version"),
+    "channel": N_("Channel"),
+    "recipient": N_("Recipient"),
+    "message": N_("Message"),
+    "status": N_("Status"),
+    "sent_at": N_("Sent at"),
+    "expires_at": N_("Expires at"),
+    "used_at": N_("Used at"),
+}
+"""Names of common columns, as the readable fallback says them in English, so a participant
+reading in another language gets them translated too; any other column stays as made."""
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FEW = 3
-NOTHING = "Nothing recorded"
+NOTHING = N_("Nothing recorded")
 
 
 @dataclass(frozen=True)
@@ -69,7 +113,11 @@ class Words:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def name(self, column: str) -> str:
-        return self.names.get(column) or column.replace("_", " ").strip().capitalize() or column
+        if column in self.names:
+            return self.names[column]
+        if column in COLUMN_NAMES:
+            return _(COLUMN_NAMES[column])
+        return column.replace("_", " ").strip().capitalize() or column
 
     def value(self, column: str, value: Any) -> str:
         """Any exported value as text: JSON inside text unpacked, codes labelled, dates in
@@ -79,12 +127,12 @@ class Words:
             return ", ".join(codes[code] for code in value.split(","))  # "bsl,step_free"
         value = _unpacked(value) if isinstance(value, str) else value
         if value is None or value in ("", [], {}):
-            return NOTHING
+            return _(NOTHING)
         if isinstance(value, bool):
-            return "Yes" if value else "No"
+            return _("Yes") if value else _("No")
         if isinstance(value, dict):
             parts = [_said(self.name(k), self.value(k, item)) for k, item in value.items() if item]
-            return "; ".join(parts) or NOTHING
+            return "; ".join(parts) or _(NOTHING)
         if isinstance(value, list):
             return ", ".join(self.value(column, item) for item in value)
         return str(value)
@@ -114,7 +162,7 @@ def downloaded(
         records = [
             {k: val for k, val in r.items() if not subject or val != subject} for r in tables[name]
         ]
-        heading = TABLE_HEADINGS.get(name, words.name(name))
+        heading = _(TABLE_HEADINGS[name]) if name in TABLE_HEADINGS else words.name(name)
         if len(records) <= FEW:
             cards = [
                 [Row(words.name(k), words.value(k, val)) for k, val in r.items()] for r in records
@@ -152,8 +200,7 @@ def _unpacked(text: str) -> Any:
         if _is_moment(text):
             return when(text)
         if ISO_DAY.match(text):
-            day = date.fromisoformat(text)
-            return f"{day.day} {day:%B %Y}"
+            return i18n.day(date.fromisoformat(text))
     except ValueError:
         pass
     return text

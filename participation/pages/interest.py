@@ -20,12 +20,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app import audit
+from app import audit, i18n
 from app.auth import accounts
 from app.auth.access import PARTICIPANT, PUBLIC, Rule, current_user
 from app.auth.flow import actor_of, attempt_cookie, settle_email_sign_in
 from app.datamap import Role
 from app.errors import Conflict, DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.forms import FormInvalid, parse_form
 from app.web.pages import page
@@ -43,11 +45,13 @@ OFFERED_CONSENTS = ("register", "contact")
 CONTACT = PAGES["contact"]
 FIELD_IDS = CONTACT.field_ids | {"consents": "consents"}
 DONE = {
-    "saved": "We have your interest",
-    "emailed": "We have your interest",
-    "already": "We already have your interest",
+    "saved": N_("We have your interest"),
+    "emailed": N_("We have your interest"),
+    "already": N_("We already have your interest"),
 }
-BANNERS = {"withdrawn": "You have withdrawn your interest. Thank you for letting us know."}
+BANNERS = {"withdrawn": N_("You have withdrawn your interest. Thank you for letting us know.")}
+MINE_TITLE = N_("Things you have asked to take part in")
+REGISTERED_TITLE = N_("You may already be on our register")
 
 
 def _questions(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,7 +60,9 @@ def _questions(row: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "name": f"answers.{q['id']}",
             "kind": q["kind"],
-            "label": q["prompt"] if q["required"] else f"{q['prompt']} (optional)",
+            "label": q["prompt"]
+            if q["required"]
+            else _("%(question)s (optional)") % {"question": q["prompt"]},
             "choices": {str(n): choice for n, choice in enumerate(q["choices"])},
         }
         for q in row["questions"]
@@ -122,7 +128,7 @@ class InterestPages(Controller):
         row = await published(opportunity)
         return page(
             f"{TEMPLATES}/interest_done.html",
-            DONE.get(sent, DONE["saved"]),
+            _(DONE.get(sent, DONE["saved"])),
             row=row,
             sent=sent if sent in DONE else "saved",
             closes=closing(row["closes_at"]),
@@ -155,7 +161,7 @@ async def _as_participant(
     own = Own(request)
     await own.profile(sealer)
     interest = parse_form(Interest, {"answers": answers})
-    _, created = await expressions.express(
+    _expression, created = await expressions.express(
         sealer, row["id"], own.id, interest, own.actor, channel="web"
     )
     return _done(row["id"], "saved" if created else "already")
@@ -197,7 +203,8 @@ def _new_person(
         expressions.check_answers(row["questions"], answers)
     except DomainError as problem:
         errors += problem.errors
-    stored = schemas.ContactDetails.model_construct()
+    # someone who signs up while reading Welsh gets Welsh emails: they chose it by using it
+    stored = schemas.ContactDetails.model_construct(language=i18n.current())
     for name, model, data in (
         ("about", schemas.AboutYou, {"preferred_name": values.get("preferred_name", "")}),
         ("contact", schemas.ContactDetails, section_data(CONTACT, values, stored)),
@@ -208,7 +215,8 @@ def _new_person(
             errors += invalid.errors
     consents = values["consents"]
     if "register" not in consents or set(consents) - set(OFFERED_CONSENTS):
-        errors.append(FieldError("consents", NewPersonInterest.messages["consents"]))
+        needed = NewPersonInterest.messages["consents"]
+        errors.append(FieldError("consents", _(needed)))
     if errors:
         raise FormInvalid(errors, values)
     return NewPersonInterest(answers=answers, consents=consents, **parts)
@@ -262,9 +270,7 @@ async def _sign_in_to_continue(
 
 def _already_registered(row: dict[str, Any]) -> Template:
     """Nothing was written: their details match someone on the register, so they sign in."""
-    return page(
-        f"{TEMPLATES}/interest_registered.html", "You may already be on our register", 409, row=row
-    )
+    return page(f"{TEMPLATES}/interest_registered.html", _(REGISTERED_TITLE), 409, row=row)
 
 
 async def _form_page(
@@ -282,7 +288,7 @@ async def _form_page(
         context = await _profile_context(request, sealer, row["id"])
     return page(
         f"{TEMPLATES}/interest_form.html",
-        f"Tell us you are interested: {row['title']}",
+        _("Tell us you are interested: %(title)s") % {"title": row["title"]},
         status_code=400 if errors else 200,
         row=row,
         who=who,
@@ -291,8 +297,8 @@ async def _form_page(
         errors=errors,
         field_ids=FIELD_IDS,
         wordings={p: consent.CURRENT[p] for p in OFFERED_CONSENTS},
-        vocabulary=v,
-        yes_no=YES_NO,
+        contact_routes={code: _(label) for code, label in v.CONTACT_ROUTES.items()},
+        yes_no={code: _(label) for code, label in YES_NO.items()},
         closes=closing(row["closes_at"]),
         **context,
     )
@@ -306,9 +312,17 @@ async def _profile_context(request: AnyRequest, sealer: Sealer, opportunity: UUI
     mine = await expressions.mine(profile.id)
     return {
         "profile_name": about.preferred_name if about else "",
-        "profile_route": v.CONTACT_ROUTES.get(contact.preferred_route, "") if contact else "",
+        "profile_route": _(v.CONTACT_ROUTES[contact.preferred_route])
+        if contact and contact.preferred_route in v.CONTACT_ROUTES
+        else "",
         "already": any(e["opportunity"] == opportunity for e in mine),
     }
+
+
+def _shown(expression: dict[str, Any]) -> dict[str, Any]:
+    """One of their EOIs as the page shows it: when they told us, and where it is up to."""
+    words = expression["status_words"]
+    return expression | {"told": when(expression["created_at"]), "status_words": _(words)}
 
 
 class MyInterestPages(Controller):
@@ -323,11 +337,9 @@ class MyInterestPages(Controller):
         await own.profile(sealer)
         return page(
             f"{TEMPLATES}/interest_mine.html",
-            "Things you have asked to take part in",
-            expressions=[
-                e | {"told": when(e["created_at"])} for e in await expressions.mine(own.id)
-            ],
-            banner=BANNERS.get(saved, ""),
+            _(MINE_TITLE),
+            expressions=[_shown(e) for e in await expressions.mine(own.id)],
+            banner=_(BANNERS[saved]) if saved in BANNERS else "",
         )
 
     @post("/{expression:uuid}/withdraw", name="my-interest-withdraw")

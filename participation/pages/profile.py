@@ -3,6 +3,9 @@
 There are no ids in these URLs: every page works on the signed-in person's own profile (its id
 is their account id), so nobody can reach anyone else's. Thin: read the form, call one service,
 render. What the pages show and how forms map onto sections is in ``profile_views``.
+
+Every page here is a participant's, so titles and messages are in the request's language; saving
+a language on the contact page also sets the ``lang`` cookie, so the next page is in it at once.
 """
 
 from __future__ import annotations
@@ -11,31 +14,35 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app import audit
+from app import audit, i18n
 from app.auth.access import PARTICIPANT, PUBLIC, Rule, current_user
 from app.auth.flow import actor_of, end_session
 from app.datamap import Role
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.forms import parse_form, read_form
+from app.web.locale import ONE_YEAR
 from app.web.pages import page
 from app.web.templates import NavItem
 from participation import schemas
 from participation import vocabulary as v
 from participation.pages.export_views import Words, downloaded, json_download, when
 from participation.pages.profile_views import (
-    BANNERS,
     CHANNEL_WORDS,
     PAGES,
     YES_NO,
     SectionPage,
     Values,
+    banner,
     export_words,
     extra_inputs,
     form_values,
@@ -80,11 +87,11 @@ class ProfilePages(Controller):
         safe = profile.contact is not None and profile.contact.safe_contact
         return page(
             "participation/profile/profile.html",
-            "Your profile",
+            _("Your profile"),
             cards=summary(profile, lived),
             paused=profile.paused,
             safe_contact=safe,
-            banner=BANNERS.get(saved, ""),
+            banner=banner(saved),
         )
 
     @post("/profile/pause", name="profile-pause")
@@ -99,14 +106,15 @@ class ProfilePages(Controller):
     async def consents(
         self, request: AnyRequest, sealer: NamedDependency[Sealer], saved: FromQuery[str] = ""
     ) -> Template:
-        return await _consents_page(request, sealer, BANNERS.get(saved, ""))
+        return await _consents_page(request, sealer, banner(saved))
 
     @post("/profile/consents", name="profile-consents-submit")
     async def change_consent(self, request: AnyRequest, sealer: NamedDependency[Sealer]) -> Any:
         own = Own(request)
         data = await read_form(request, schemas.ConsentChange)
         if data.get("purpose") not in consent.CURRENT or data.get("granted") not in YES_NO:
-            problem = FieldError("purpose", schemas.ConsentChange.messages["purpose"])
+            unknown = schemas.ConsentChange.messages["purpose"]
+            problem = FieldError("purpose", _(unknown))
             return await _consents_page(request, sealer, "", [problem])
         form = parse_form(schemas.ConsentChange, data)
         await own.profile(sealer)
@@ -120,7 +128,7 @@ class ProfilePages(Controller):
         export = await rights.download(sealer, own.id, own.actor)
         return page(
             "participation/profile/download.html",
-            "Everything we hold about you",
+            _("Everything we hold about you"),
             groups=downloaded(export["tables"], str(own.id), await _export_words()),
             exported_at=when(export["exported_at"]),
         )
@@ -138,8 +146,8 @@ class ProfilePages(Controller):
     async def withdraw_form(self) -> Template:
         return page(
             "participation/profile/withdraw.html",
-            "Withdraw and delete your details",
-            kept_for_finance=rights.KEPT_FOR_FINANCE,
+            _("Withdraw and delete your details"),
+            kept_for_finance=_(rights.KEPT_FOR_FINANCE),
         )
 
     @post("/profile/withdraw", name="profile-withdraw-submit")
@@ -154,7 +162,7 @@ class ProfilePages(Controller):
 
     @get("/profile/withdrawn", name="profile-withdrawn")
     async def withdrawn(self) -> Template:
-        return page("participation/profile/withdrawn.html", "Your details have been deleted")
+        return page("participation/profile/withdrawn.html", _("Your details have been deleted"))
 
 
 async def _export_words() -> Words:
@@ -170,15 +178,15 @@ async def _consents_page(
     history = [
         {
             "at": when(row["at"]),
-            "title": row["title"],
+            "title": _(str(row["title"])),
             "granted": row["granted"],
-            "channel": CHANNEL_WORDS.get(row["channel"], row["channel"]),
+            "channel": _(CHANNEL_WORDS.get(row["channel"], row["channel"])),
         }
         for row in reversed(await consent.history(own.id))
     ]
     return page(
         "participation/profile/consents.html",
-        "What you have agreed to",
+        _("What you have agreed to"),
         status_code=400 if errors else 200,
         wordings=consent.CURRENT,
         granted=profile.consents,
@@ -209,9 +217,17 @@ def section_routes(spec: SectionPage) -> list[HTTPRouteHandler]:
             if not problem.errors:
                 raise  # not about an answer on this page: the kernel's error page says what
             return await _section_page(spec, values, problem.errors)
-        return _saved("/profile", spec.slug)
+        return _remember_language(_saved("/profile", spec.slug), section)
 
     return [show, save]
+
+
+def _remember_language(response: Redirect, section: schemas.Section) -> Redirect:
+    """After saving the contact page, set the ``lang`` cookie to the language chosen there (as
+    the language switcher does), so the profile they land on is already in that language."""
+    if isinstance(section, schemas.ContactDetails):
+        response.cookies.append(Cookie(key=i18n.COOKIE, value=section.language, max_age=ONE_YEAR))
+    return response
 
 
 async def _stored(own: Own, sealer: Sealer, spec: SectionPage) -> schemas.Section:
@@ -228,20 +244,21 @@ async def _posted(request: AnyRequest, spec: SectionPage) -> Values:
 
 
 async def _section_page(spec: SectionPage, values: Values, errors: list[FieldError]) -> Template:
+    """One section's form; errors from a service (like a duplicate email) are translated here,
+    as are labels of the council's lived-experience list that the catalogue knows."""
     lived = await lived_experience.options(include_retired=True)
     active = await lived_experience.options()
     chosen = values.get("lived_experience", [])
     return page(
         spec.template,
-        spec.title,
+        _(spec.title),
         status_code=400 if errors else 200,
         spec=spec,
         values=values,
-        errors=errors,
+        errors=[FieldError(error.field, _(error.message)) for error in errors],
         field_ids=spec.field_ids,
         vocabulary=v,
-        yes_no=YES_NO,
-        lived_choices={c: label for c, label in lived.items() if c in active or c in chosen},
+        lived_choices={c: _(label) for c, label in lived.items() if c in active or c in chosen},
     )
 
 
@@ -263,4 +280,6 @@ ACCESS: dict[str, Rule] = {
     **{name: PARTICIPANT for spec in PAGES.values() for name in (spec.name, f"{spec.name}-submit")},
     "profile-withdrawn": PUBLIC,
 }
-NAVIGATION: list[Any] = [NavItem("Your profile", "/profile", roles=frozenset({Role.participant}))]
+NAVIGATION: list[Any] = [
+    NavItem(N_("Your profile"), "/profile", roles=frozenset({Role.participant}))
+]

@@ -4,6 +4,9 @@ A profile section (``participation.schemas``) may span several pages (involvemen
 when), and a page's inputs need not be the section's fields (a date of birth is typed as day,
 month and year). This module turns a stored section into form values, posted values back into
 section data, and a profile into plain-English summary rows with labels, never codes.
+
+Titles, banners and fixed answers are constants marked ``N_`` and translated where shown; rows
+are built per request, so they are written in the reader's language straight away.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app import i18n
+from app.i18n import N_
+from app.i18n import gettext as _
 from participation import schemas
 from participation import vocabulary as v
 from participation.pages.export_views import (  # noqa: F401 - pages.people imports these from here
@@ -24,9 +30,9 @@ from participation.pages.export_views import (  # noqa: F401 - pages.people impo
 Values = dict[str, Any]
 DATE_PARTS = ("day", "month", "year")
 INTERMEDIARY_PARTS = ("name", "organisation", "contact")
-YES_NO = {"yes": "Yes", "no": "No"}
-NOT_GIVEN = "Not given"
-FLEXIBLE = "Flexible"
+YES_NO = {"yes": N_("Yes"), "no": N_("No")}
+NOT_GIVEN = N_("Not given")
+FLEXIBLE = N_("Flexible")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class SectionPage:
     slug: str
     section: str
     title: str
+    """Marked ``N_``: translate where shown (``_(spec.title)``), as for ``saved``."""
     fields: tuple[str, ...]
     saved: str
     field_ids: dict[str, str] = field(default_factory=dict)
@@ -55,71 +62,77 @@ PAGES: dict[str, SectionPage] = {
         SectionPage(
             "about",
             "about",
-            "About you",
+            N_("About you"),
             ("preferred_name", "date_of_birth"),
-            "Your name and date of birth have been saved",
+            N_("Your name and date of birth have been saved"),
             {"date_of_birth": "date_of_birth-day"},
         ),
         SectionPage(
             "contact",
             "contact",
-            "How we contact you",
+            N_("How we contact you"),
             tuple(schemas.ContactDetails.model_fields),
-            "Your contact details have been saved",
+            N_("Your contact details have been saved"),
             {"intermediary": "intermediary_name"},
         ),
         SectionPage(
             "lived-experience",
             "lived_experience",
-            "Your lived experience",
+            N_("Your lived experience"),
             tuple(schemas.LivedExperience.model_fields),
-            "Your lived experience has been saved",
+            N_("Your lived experience has been saved"),
         ),
         SectionPage(
             "equality",
             "equality",
-            "Equality questions",
+            N_("Equality questions"),
             tuple(schemas.Equality.model_fields),
-            "Your equality answers have been saved",
+            N_("Your equality answers have been saved"),
         ),
         SectionPage(
             "involvement",
             "involvement",
-            "What you want to be involved in",
+            N_("What you want to be involved in"),
             ("activities",),
-            "Your choices about what you want to do have been saved",
+            N_("Your choices about what you want to do have been saved"),
         ),
         SectionPage(
             "involvement/how",
             "involvement",
-            "How you want to take part",
+            N_("How you want to take part"),
             ("formats", "group_sizes", "contact_frequency"),
-            "Your choices about how you take part have been saved",
+            N_("Your choices about how you take part have been saved"),
         ),
         SectionPage(
             "involvement/when",
             "involvement",
-            "When you can take part",
+            N_("When you can take part"),
             ("never_days", "times_of_day", "shorter_sessions"),
-            "Your choices about when you can take part have been saved",
+            N_("Your choices about when you can take part have been saved"),
         ),
         SectionPage(
             "access-needs",
             "access_needs",
-            "Your access needs",
+            N_("Your access needs"),
             tuple(schemas.AccessNeeds.model_fields),
-            "Your access needs have been saved",
+            N_("Your access needs have been saved"),
         ),
     )
 }
 
 BANNERS: dict[str, str] = {
     **{page.slug: page.saved for page in PAGES.values()},
-    "paused": "Contact is paused. We will not contact you about opportunities.",
-    "resumed": "Contact has started again. We will tell you about opportunities.",
-    "consent": "Your choice has been saved",
+    "paused": N_("Contact is paused. We will not contact you about opportunities."),
+    "resumed": N_("Contact has started again. We will tell you about opportunities."),
+    "consent": N_("Your choice has been saved"),
 }
-"""Success messages by the ``saved`` query value (a fixed word, never anything personal)."""
+"""Success messages by the ``saved`` query value (a fixed word, never anything personal);
+translate on display (``banner``)."""
+
+
+def banner(saved: str) -> str:
+    """The success message for a ``saved`` query value, in the reader's language."""
+    return _(BANNERS[saved]) if saved in BANNERS else ""
 
 
 def form_values(page: SectionPage, section: schemas.Section) -> Values:
@@ -136,6 +149,10 @@ def form_values(page: SectionPage, section: schemas.Section) -> Values:
     if "intermediary" in values:
         helper = values.pop("intermediary") or {}
         values |= {f"intermediary_{p}": helper.get(p) or "" for p in INTERMEDIARY_PARTS}
+    if values.get("language") == i18n.DEFAULT:
+        # English is also what "never chosen" reads back as: offer the language they are
+        # reading in, so saving a phone number does not switch a Welsh reader to English.
+        values["language"] = i18n.current()
     return {k: "" if val is None else val for k, val in values.items()}
 
 
@@ -197,14 +214,14 @@ def summary(profile: schemas.Profile, lived: dict[str, str]) -> list[Card]:
         "access-needs": _needs_rows(needs),
         "equality": _equality_rows(equality),
     }
-    return [Card(PAGES[slug].title, rows, f"/profile/{slug}") for slug, rows in cards.items()]
+    return [Card(_(PAGES[slug].title), rows, f"/profile/{slug}") for slug, rows in cards.items()]
 
 
 def _about_rows(about: schemas.AboutYou) -> list[Row]:
     born = about.date_of_birth
     return [
-        Row("Name", about.preferred_name or NOT_GIVEN),
-        Row("Date of birth", f"{born.day} {born:%B %Y}" if born else NOT_GIVEN),
+        Row(_("Name"), about.preferred_name or _(NOT_GIVEN)),
+        Row(_("Date of birth"), i18n.day(born) if born else _(NOT_GIVEN)),
     ]
 
 
@@ -212,25 +229,34 @@ def _contact_rows(contact: schemas.ContactDetails) -> list[Row]:
     helper = contact.intermediary
     passes_on = tuple(x for x in (helper.name, helper.organisation, helper.contact) if x)
     care = (
-        "Yes. We will not put your address or the programme name in any message."
+        _("Yes. We will not put your address or the programme name in any message.")
         if contact.safe_contact
-        else "No"
+        else v.yes_no_for("safe_contact")["no"]
     )
-    return _rows(
-        ("Best way to contact you", v.CONTACT_ROUTES.get(contact.preferred_route, NOT_GIVEN)),
-        ("Email", contact.email or NOT_GIVEN),
-        ("Phone", contact.phone or NOT_GIVEN),
-        ("Address", contact.address or NOT_GIVEN),
-        ("Someone who passes on messages", passes_on or NOT_GIVEN),
-        ("Extra care when we contact you", care),
+    route = v.CONTACT_ROUTES.get(contact.preferred_route, NOT_GIVEN)
+    rows = _rows(
+        (_("Best way to contact you"), _(route)),
+        (_("Email"), contact.email or _(NOT_GIVEN)),
+        (_("Phone"), contact.phone or _(NOT_GIVEN)),
+        (_("Address"), contact.address or _(NOT_GIVEN)),
+        (_("Someone who passes on messages"), passes_on or _(NOT_GIVEN)),
+        (_("Extra care when we contact you"), care),
     )
+    return [*rows, _language_row(contact.language)]
+
+
+def _language_row(code: str) -> Row:
+    """The language we write in, named in itself ("Cymraeg") and marked up as that language,
+    so a screen reader says it right whatever language the page is in."""
+    written = i18n.language(code or i18n.DEFAULT)
+    return Row(_("Language we write to you in"), written.endonym, language=written)
 
 
 def _lived_rows(experience: schemas.LivedExperience, lived: dict[str, str]) -> list[Row]:
     chosen = tuple(v.labels(lived, experience.lived_experience))
     return _rows(
-        ("Experiences", chosen or "None chosen"),
-        ("In your own words", experience.lived_experience_words or NOT_GIVEN),
+        (_("Experiences"), chosen or _("None chosen")),
+        (_("In your own words"), experience.lived_experience_words or _(NOT_GIVEN)),
     )
 
 
@@ -238,25 +264,30 @@ def _involvement_rows(involvement: schemas.Involvement) -> dict[str, list[Row]]:
     """Three cards, one per page: what, how and when."""
     never = tuple(v.labels(v.DAYS, involvement.never_days))
     times = tuple(v.labels(v.TIMES_OF_DAY, involvement.times_of_day))
-    frequency = v.CONTACT_FREQUENCY.get(involvement.contact_frequency, NOT_GIVEN)
+    frequency = _(v.CONTACT_FREQUENCY.get(involvement.contact_frequency, NOT_GIVEN))
     return {
         "involvement": _rows(
-            ("Things you want to help with", _labels(v.ACTIVITIES, involvement.activities, ANY)),
+            (_("Things you want to help with"), _labels(v.ACTIVITIES, involvement.activities)),
         ),
         "involvement/how": _rows(
-            ("In person, online or by phone", _labels(v.FORMATS, involvement.formats, ANY)),
-            ("Group or one-to-one", _labels(v.GROUP_SIZES, involvement.group_sizes, "Either")),
-            ("How often we contact you", frequency),
+            (_("In person, online or by phone"), _labels(v.FORMATS, involvement.formats)),
+            (
+                _("Group or one-to-one"),
+                _labels(v.GROUP_SIZES, involvement.group_sizes, _("Either")),
+            ),
+            (_("How often we contact you"), frequency),
         ),
         "involvement/when": _rows(
-            ("Days you can never do", never or FLEXIBLE),
-            ("Times of day", times or FLEXIBLE),
-            ("Shorter sessions", "Yes, please" if involvement.shorter_sessions else "No"),
+            (_("Days you can never do"), never or _(FLEXIBLE)),
+            (_("Times of day"), times or _(FLEXIBLE)),
+            (
+                _("Shorter sessions"),
+                _("Yes, please")
+                if involvement.shorter_sessions
+                else v.yes_no_for("shorter_sessions")["no"],
+            ),
         ),
     }
-
-
-ANY = "Any"
 
 
 def _needs_rows(needs: schemas.AccessNeeds) -> list[Row]:
@@ -264,28 +295,32 @@ def _needs_rows(needs: schemas.AccessNeeds) -> list[Row]:
         f"{label} ({needs.interpreter_language})"
         if code == "interpreter" and needs.interpreter_language
         else label
-        for code, label in v.ADJUSTMENTS.items()
+        for code, label in v.shown(v.ADJUSTMENTS).items()
         if code in needs.adjustments
     ]
     return _rows(
-        ("Things we should arrange", tuple(arranged) or "Nothing"),
-        ("Food and drink", needs.dietary or NOT_GIVEN),
-        ("Help with travel", _labels(v.TRAVEL_HELP, needs.travel_help, "Nothing")),
-        ("Anything else", needs.other or NOT_GIVEN),
+        (_("Things we should arrange"), tuple(arranged) or _("Nothing")),
+        (_("Food and drink"), needs.dietary or _(NOT_GIVEN)),
+        (_("Help with travel"), _labels(v.TRAVEL_HELP, needs.travel_help, _("Nothing"))),
+        (_("Anything else"), needs.other or _(NOT_GIVEN)),
     )
 
 
 def _equality_rows(equality: schemas.Equality) -> list[Row]:
     return _rows(
         *(
-            (question, v.with_prefer_not(choices).get(getattr(equality, name), "Not answered"))
-            for name, (question, choices) in v.EQUALITY_QUESTIONS.items()
+            (_(question), v.equality_choices(name).get(getattr(equality, name), _(UNANSWERED)))
+            for name, (question, _choices) in v.EQUALITY_QUESTIONS.items()
         )
     )
 
 
-def _labels(choices: v.Choices, codes: list[str], empty: str) -> tuple[str, ...] | str:
-    return tuple(v.labels(choices, codes)) or empty
+UNANSWERED = N_("Not answered")
+
+
+def _labels(choices: v.Choices, codes: list[str], empty: str = "") -> tuple[str, ...] | str:
+    """The chosen labels, in the reader's language, or ``empty`` ("Any" when not given)."""
+    return tuple(v.labels(choices, codes)) or empty or _("Any")
 
 
 def _rows(*pairs: tuple[str, str | tuple[str, ...]]) -> list[Row]:
@@ -297,51 +332,59 @@ def _rows(*pairs: tuple[str, str | tuple[str, ...]]) -> list[Row]:
 
 
 CHANNEL_WORDS = {
-    "web": "Online",
-    "paper": "On paper",
-    "phone": "By phone",
-    "in_person": "In person",
+    "web": N_("Online"),
+    "paper": N_("On paper"),
+    "phone": N_("By phone"),
+    "in_person": N_("In person"),
 }
-"""How a consent choice reached us, as the history table says it."""
+"""How a consent choice reached us, as the history table says it (translate on display)."""
 
 
 def export_words(lived: dict[str, str], purposes: dict[str, str]) -> Words:
-    """Plain names and labels for the participation columns of a subject access export."""
-    questions = v.EQUALITY_QUESTIONS.items()
+    """Plain names and labels for the participation columns of a subject access export, in the
+    reader's language (a label the catalogue lacks, like a council's own, stays as written)."""
+    questions = v.EQUALITY_QUESTIONS
     return Words(
         names={
-            "preferred_name": "Name",
-            "preferred_route": "Best way to contact you",
-            "intermediary": "Someone who passes on messages",
-            "safe_contact": "Extra care when we contact you",
-            "lived_experience_words": "Lived experience in your own words",
-            "needs_details": "Access needs in your words",
-            "dietary": "Food and drink",
-            "activities": "What you want to do",
-            "formats": "In person, online or by phone",
-            "group_sizes": "Group or one-to-one",
-            "never_days": "Days you can never do",
-            "contact_frequency": "How often we contact you",
-            "adjustments": "Things we should arrange",
-            "travel_help": "Help with travel",
-            "consents": "What you agree to now",
-            **{name: question for name, (question, _) in questions},
+            "preferred_name": _("Name"),
+            "preferred_route": _("Best way to contact you"),
+            "intermediary": _("Someone who passes on messages"),
+            "safe_contact": _("Extra care when we contact you"),
+            "language": _("Language we write to you in"),
+            "lived_experience_words": _("Lived experience in your own words"),
+            "needs_details": _("Access needs in your words"),
+            "dietary": _("Food and drink"),
+            "activities": _("What you want to do"),
+            "formats": _("In person, online or by phone"),
+            "group_sizes": _("Group or one-to-one"),
+            "never_days": _("Days you can never do"),
+            "contact_frequency": _("How often we contact you"),
+            "adjustments": _("Things we should arrange"),
+            "travel_help": _("Help with travel"),
+            "consents": _("What you agree to now"),
+            **{name: _(question) for name, (question, _choices) in questions.items()},
         },
         labels={
-            "activities": v.ACTIVITIES,
-            "formats": v.FORMATS,
-            "group_sizes": v.GROUP_SIZES,
-            "never_days": v.DAYS,
-            "times_of_day": v.TIMES_OF_DAY,
-            "contact_frequency": v.CONTACT_FREQUENCY,
-            "preferred_route": v.CONTACT_ROUTES,
-            "adjustments": v.ADJUSTMENTS,
-            "travel_help": v.TRAVEL_HELP,
-            "lived_experience": lived,
-            "safe_contact": YES_NO,
-            "consents": purposes,
-            "purpose": purposes,
-            "channel": CHANNEL_WORDS,
-            **{name: v.with_prefer_not(choices) for name, (_, choices) in questions},
+            **{
+                column: v.shown(choices)
+                for column, choices in (
+                    ("activities", v.ACTIVITIES),
+                    ("formats", v.FORMATS),
+                    ("group_sizes", v.GROUP_SIZES),
+                    ("never_days", v.DAYS),
+                    ("times_of_day", v.TIMES_OF_DAY),
+                    ("contact_frequency", v.CONTACT_FREQUENCY),
+                    ("preferred_route", v.CONTACT_ROUTES),
+                    ("adjustments", v.ADJUSTMENTS),
+                    ("travel_help", v.TRAVEL_HELP),
+                    ("lived_experience", lived),
+                    ("consents", purposes),
+                    ("purpose", purposes),
+                    ("channel", CHANNEL_WORDS),
+                )
+            },
+            "safe_contact": v.yes_no_for("safe_contact"),
+            "language": i18n.catalogue_names(),
+            **{name: v.equality_choices(name) for name in questions},
         },
     )

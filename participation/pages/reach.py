@@ -38,6 +38,7 @@ BANNERS = {
     "targets": "The targets are saved.",
     "recorded": "The outcome is saved.",
     "sent": "The outcome was sent to the people who took part by email.",
+    "easy-read": "The Easy Read words are saved.",
 }
 ROUTE_WORDS = {**v.CONTACT_ROUTES, "email": "Email (no address on their profile)"}
 

@@ -23,6 +23,7 @@ from app.auth.access import SIGNED_IN, Rule, current_user, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import DomainError, FieldError, NotFound
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import page
 from participation.pages.export_views import Row
@@ -48,7 +49,7 @@ class ReviewerPages(Controller):
     @get("/", name="reviews")
     async def assignments(self, request: AnyRequest) -> Template:
         found = await review.my_reviews(_me(request))
-        return page(f"{TEMPLATES}/review_mine.html", "Your reviews", reviews=found)
+        return page(f"{TEMPLATES}/review_mine.html", _("Your reviews"), reviews=found)
 
     @get("/{opportunity:uuid}", name="review-applicants")
     async def applicants(
@@ -63,7 +64,7 @@ class ReviewerPages(Controller):
         )
         banner = next(
             (
-                f"Your scores for {a.label} have been saved"
+                _("Your scores for %(applicant)s have been saved") % {"applicant": a.label}
                 for a in applicants
                 if str(a.expression) == saved
             ),
@@ -71,7 +72,7 @@ class ReviewerPages(Controller):
         )
         return page(
             f"{TEMPLATES}/review_applicants.html",
-            f"Review: {details['title']}",
+            _("Review: %(title)s") % {"title": details["title"]},
             opportunity=details,
             criteria=criteria,
             applicants=[_shown(a) for a in applicants],
@@ -226,7 +227,7 @@ async def _score_page(
     values = posted if posted is not None else stored | {"comment": applicant["comment"]}
     return page(
         f"{TEMPLATES}/review_score.html",
-        f"Score {applicant['label']}",
+        _("Score %(applicant)s") % {"applicant": applicant["label"]},
         status_code=400 if errors else 200,
         opportunity=details,
         criteria=criteria,

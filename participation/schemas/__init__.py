@@ -2,7 +2,8 @@
 
 Each profile section is one model, so a page and an API call validate the same way. Field
 ``messages`` say what a person should do when an answer is wrong (shown in the GOV.UK error
-summary and in the API's problem details).
+summary and in the API's problem details). Those a participant can meet are marked ``N_`` and
+translated when the error is shown; staff forms' messages stay English.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app import i18n
 from app.blind_index import normalise_uk_phone
+from app.i18n import N_
 from app.web.forms import FieldProblem, StrictForm, one_of, some_of
 from participation import vocabulary as v
 
@@ -58,8 +60,8 @@ class AboutYou(Section):
     date_of_birth: date | None = None
 
     messages: ClassVar[dict[str, str]] = {
-        "preferred_name": "Enter the name you want us to call you, in 80 characters or fewer",
-        "date_of_birth": "Enter a date of birth in the past, like 27 3 1985, or leave it empty",
+        "preferred_name": N_("Enter the name you want us to call you, in 80 characters or fewer"),
+        "date_of_birth": N_("Enter a date of birth in the past, like 27 3 1985, or leave it empty"),
     }
 
     @model_validator(mode="after")
@@ -87,14 +89,16 @@ class ContactDetails(Section):
     language: Annotated[str, one_of(i18n.catalogue_names())] = i18n.DEFAULT
 
     messages: ClassVar[dict[str, str]] = {
-        "email": "Enter an email address in the right format, like name@example.com",
-        "phone": "Enter a UK phone number, like 07700 900 982 or 01632 960 001",
-        "address": "Enter the address in 300 characters or fewer",
-        "preferred_route": "Select how you want us to contact you",
-        "intermediary": "Enter the name and phone number or email of the person who passes "
-        "messages on, in 120 characters or fewer each",
-        "safe_contact": "Select whether you need us to take extra care when we contact you",
-        "language": "Select the language you want us to write to you in",
+        "email": N_("Enter an email address in the right format, like name@example.com"),
+        "phone": N_("Enter a UK phone number, like 07700 900 982 or 01632 960 001"),
+        "address": N_("Enter the address in 300 characters or fewer"),
+        "preferred_route": N_("Select how you want us to contact you"),
+        "intermediary": N_(
+            "Enter the name and phone number or email of the person who passes "
+            "messages on, in 120 characters or fewer each"
+        ),
+        "safe_contact": N_("Select whether you need us to take extra care when we contact you"),
+        "language": N_("Select the language you want us to write to you in"),
     }
 
     @model_validator(mode="after")
@@ -117,10 +121,10 @@ class ContactDetails(Section):
 
 
 ROUTE_MISSING = {
-    "email": "Enter your email address, or choose another way for us to contact you",
-    "phone": "Enter your phone number, or choose another way for us to contact you",
-    "address": "Enter your address, or choose another way for us to contact you",
-    "intermediary": "Enter the name of the person who passes messages on and how to reach them",
+    "email": N_("Enter your email address, or choose another way for us to contact you"),
+    "phone": N_("Enter your phone number, or choose another way for us to contact you"),
+    "address": N_("Enter your address, or choose another way for us to contact you"),
+    "intermediary": N_("Enter the name of the person who passes messages on and how to reach them"),
 }
 
 
@@ -129,8 +133,8 @@ class LivedExperience(Section):
     lived_experience_words: LongText = ""
 
     messages: ClassVar[dict[str, str]] = {
-        "lived_experience": "Select from the list, or leave them all unticked",
-        "lived_experience_words": f"Write {MAX_TEXT} characters or fewer",
+        "lived_experience": N_("Select from the list, or leave them all unticked"),
+        "lived_experience_words": N_("Write 1000 characters or fewer"),
     }
 
 
@@ -146,9 +150,22 @@ class Equality(Section):
     sexual_orientation: str = ""
 
     messages: ClassVar[dict[str, str]] = {
-        name: f"Select an answer for '{question}', or leave it empty"
-        for name, (question, _) in v.EQUALITY_QUESTIONS.items()
+        "age": N_("Select an answer for 'Your age', or leave it empty"),
+        "sex": N_("Select an answer for 'Your sex', or leave it empty"),
+        "gender_same_as_birth": N_(
+            "Select an answer for 'Is the gender you identify with the same as your sex "
+            "registered at birth?', or leave it empty"
+        ),
+        "ethnicity": N_("Select an answer for 'Your ethnic group', or leave it empty"),
+        "disability": N_(
+            "Select an answer for 'Do you consider yourself disabled?', or leave it empty"
+        ),
+        "religion": N_("Select an answer for 'Your religion or belief', or leave it empty"),
+        "sexual_orientation": N_(
+            "Select an answer for 'Your sexual orientation', or leave it empty"
+        ),
     }
+    """Written out, not built from the questions, so each is one string to translate."""
 
     @model_validator(mode="after")
     def _known_answers(self) -> Equality:
@@ -171,13 +188,13 @@ class Involvement(Section):
     contact_frequency: Annotated[str, one_of(v.CONTACT_FREQUENCY)] = "any"
 
     messages: ClassVar[dict[str, str]] = {
-        "activities": "Select the things you want to be involved in from the list",
-        "formats": "Select in person, online or by phone",
-        "group_sizes": "Select in a group or one-to-one",
-        "never_days": "Select the days you can never do from the list",
-        "times_of_day": "Select mornings, afternoons or evenings, or leave them for 'flexible'",
-        "shorter_sessions": "Select whether you prefer shorter sessions",
-        "contact_frequency": "Select how often we may contact you",
+        "activities": N_("Select the things you want to be involved in from the list"),
+        "formats": N_("Select in person, online or by phone"),
+        "group_sizes": N_("Select in a group or one-to-one"),
+        "never_days": N_("Select the days you can never do from the list"),
+        "times_of_day": N_("Select mornings, afternoons or evenings, or leave them for 'flexible'"),
+        "shorter_sessions": N_("Select whether you prefer shorter sessions"),
+        "contact_frequency": N_("Select how often we may contact you"),
     }
 
 
@@ -191,11 +208,11 @@ class AccessNeeds(Section):
     other: LongText = ""
 
     messages: ClassVar[dict[str, str]] = {
-        "adjustments": "Select from the list of things we can arrange",
-        "travel_help": "Select from the list of travel help",
-        "interpreter_language": "Enter the language you need an interpreter for",
-        "dietary": "Describe your dietary needs in 300 characters or fewer",
-        "other": f"Write {MAX_TEXT} characters or fewer",
+        "adjustments": N_("Select from the list of things we can arrange"),
+        "travel_help": N_("Select from the list of travel help"),
+        "interpreter_language": N_("Enter the language you need an interpreter for"),
+        "dietary": N_("Describe your dietary needs in 300 characters or fewer"),
+        "other": N_("Write 1000 characters or fewer"),
     }
 
     @model_validator(mode="after")
@@ -208,7 +225,7 @@ class AccessNeeds(Section):
 class Pause(Section):
     paused: bool
 
-    messages: ClassVar[dict[str, str]] = {"paused": "Select whether to pause contact"}
+    messages: ClassVar[dict[str, str]] = {"paused": N_("Select whether to pause contact")}
 
 
 class ConsentChange(Section):
@@ -216,8 +233,8 @@ class ConsentChange(Section):
     granted: bool
 
     messages: ClassVar[dict[str, str]] = {
-        "purpose": "Select which use of your information this is about",
-        "granted": "Select yes or no",
+        "purpose": N_("Select which use of your information this is about"),
+        "granted": N_("Select yes or no"),
     }
 
 

@@ -10,6 +10,8 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from app.accessible_docs import NotEasyRead, check_sentence, sentences
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.web.forms import FieldProblem, one_of, some_of
 from participation import vocabulary as v
 from participation.schemas import AboutYou, ContactDetails, Section
@@ -109,7 +111,7 @@ class Interest(Section):
 
     answers: dict[str, Answer] = {}
 
-    messages: ClassVar[dict[str, str]] = {"answers": "Answer the questions as asked"}
+    messages: ClassVar[dict[str, str]] = {"answers": N_("Answer the questions as asked")}
 
 
 class NewPersonInterest(Interest):
@@ -121,15 +123,16 @@ class NewPersonInterest(Interest):
 
     messages: ClassVar[dict[str, str]] = {
         **Interest.messages,
-        "about": "Enter the name you want us to call you",
-        "contact": "Tell us how to contact you",
-        "consents": "Agree to us keeping your details, so we can tell you what happens next",
+        "about": N_("Enter the name you want us to call you"),
+        "contact": N_("Tell us how to contact you"),
+        "consents": N_("Agree to us keeping your details, so we can tell you what happens next"),
     }
 
     @model_validator(mode="after")
     def _agrees_to_be_kept(self) -> NewPersonInterest:
         if "register" not in self.consents:
-            raise FieldProblem("consents", self.messages["consents"])
+            message = self.messages["consents"]
+            raise FieldProblem("consents", _(message))
         return self
 
 

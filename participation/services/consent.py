@@ -17,6 +17,7 @@ from piccolo.columns.combination import WhereRaw
 from app import audit
 from app.db import transaction
 from app.errors import DomainError, FieldError, NotFound
+from app.i18n import N_
 from participation.tables import ConsentEvent, Participant
 
 
@@ -38,41 +39,53 @@ CURRENT: dict[str, Wording] = {
         Wording(
             "register",
             "2026-11",
-            "Being on the involvement register",
-            "We keep your profile so we can invite you to help shape services. "
-            "You can see, change or delete it at any time.",
+            N_("Being on the involvement register"),
+            N_(
+                "We keep your profile so we can invite you to help shape services. "
+                "You can see, change or delete it at any time."
+            ),
         ),
         Wording(
             "contact",
             "2026-11",
-            "Being contacted about opportunities",
-            "We contact you, the way you chose, when there is something you might want to do. "
-            "You can stop this at any time and we will not contact you about opportunities.",
+            N_("Being contacted about opportunities"),
+            N_(
+                "We contact you, the way you chose, when there is something you might want to do. "
+                "You can stop this at any time and we will not contact you about opportunities."
+            ),
         ),
         Wording(
             "share_access_needs",
             "2026-11",
-            "Sharing your access needs with event organisers",
-            "We tell the people organising an event what they need to arrange for you, like "
-            "step-free access or an interpreter. We never tell them why.",
+            N_("Sharing your access needs with event organisers"),
+            N_(
+                "We tell the people organising an event what they need to arrange for you, like "
+                "step-free access or an interpreter. We never tell them why."
+            ),
         ),
         Wording(
             "equality_monitoring",
             "2026-11",
-            "Equality monitoring",
-            "We use your answers about age, ethnicity and similar things only to count how well "
-            "we reach everyone. Nobody sees your answers with your name.",
+            N_("Equality monitoring"),
+            N_(
+                "We use your answers about age, ethnicity and similar things only to count how "
+                "well we reach everyone. Nobody sees your answers with your name."
+            ),
         ),
         Wording(
             "benefit_information",
             "2026-11",
-            "Benefit information for payments",
-            "If you tell us which benefits you get, we use it only to show you the limits that "
-            "matter to you before you choose how to be paid. We never give it to anyone else.",
+            N_("Benefit information for payments"),
+            N_(
+                "If you tell us which benefits you get, we use it only to show you the limits that "
+                "matter to you before you choose how to be paid. We never give it to anyone else."
+            ),
         ),
     )
 }
-"""The words shown now, per purpose. A new version goes here; old ones move to EARLIER."""
+"""The words shown now, per purpose. A new version goes here; old ones move to EARLIER.
+Titles and texts are marked ``N_``: a participant reads them in their language, while the
+ledger's version and hash are of these English words, the version the translations render."""
 
 EARLIER: dict[tuple[str, str], Wording] = {}
 """Wordings no longer shown, by (purpose, version): kept so old records can be read back."""

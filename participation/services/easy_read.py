@@ -5,7 +5,9 @@ the web page and the .docx say the same words.
 Why: issue 11 and the Accessible Information Standard; many participants find reading hard.
 The advert's Easy Read words are the coordinator's own (the opportunity's Easy Read field, one
 sentence a line), followed by how to take part in our plain words. Nothing here is personal:
-the withdrawal explanation is the same for everyone.
+the withdrawal explanation is the same for everyone. Our words are in the current language
+(each translation keeps to the Easy Read rule too: a test counts the words); the coordinator's
+are as they wrote them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.accessible_docs import Line, NotEasyRead, Section, check_sentence, sentences
+from app.i18n import N_
+from app.i18n import gettext as _
 from participation.services.rights import KEPT_FOR_FINANCE
 
 
@@ -39,14 +43,14 @@ def advert_easy_read(row: dict[str, Any], closes: str, team: Team) -> list[Secti
     for sentence in about:
         check_sentence(sentence)
     return [
-        Section("What it is about", lines=_lines(*about)),
+        Section(_("What it is about"), lines=_lines(*about)),
         Section(
-            "How to take part",
+            _("How to take part"),
             lines=_lines(
-                f"Tell us you are interested by {closes}.",
-                "Fill in a short form on our website.",
-                f"Or ring us on {team.phone}.",
-                "Someone you trust can help you.",
+                _("Tell us you are interested by %(closing)s.") % {"closing": closes},
+                _("Fill in a short form on our website."),
+                _("Or ring us on %(phone)s.") % {"phone": team.phone},
+                _("Someone you trust can help you."),
             ),
         ),
     ]
@@ -69,75 +73,78 @@ def advert_large_print(
     """The advert as on the web page, for large print: the facts, the description, who for."""
     described = tuple(block for block in row["description"].replace("\r\n", "\n").split("\n\n"))
     who = (
-        ("We especially want to hear from people with experience of:",)
+        _("We especially want to hear from people with experience of:")
         if sought
-        else ("Anyone who uses, or has used, the services this is about.",)
+        else _("Anyone who uses, or has used, the services this is about.")
     )
+    described = tuple(b.strip() for b in described if b.strip())
+    reach = {"phone": team.phone, "email": team.email}
     return [
         *(Section(label, paragraphs=(value,)) for label, value in facts),
-        Section("What it is about", paragraphs=tuple(b.strip() for b in described if b.strip())),
-        Section("Who we would like to hear from", paragraphs=who, bullets=tuple(sought)),
+        Section(_("What it is about"), paragraphs=described),
+        Section(_("Who we would like to hear from"), paragraphs=(who,), bullets=tuple(sought)),
         Section(
-            "How to tell us you are interested",
+            _("How to tell us you are interested"),
             paragraphs=(
-                "Answer a few short questions on our website. It takes about 5 minutes.",
-                f"Or ring the co-production team on {team.phone}, or email {team.email}.",
+                _("Answer a few short questions on our website. It takes about 5 minutes."),
+                _("Or ring the co-production team on %(phone)s, or email %(email)s.") % reach,
             ),
         ),
     ]
 
 
-WITHDRAW_TITLE = "If you stop taking part"
+WITHDRAW_TITLE = N_("If you stop taking part")
+"""Translated where shown: ``_(WITHDRAW_TITLE)``."""
 
 
 def withdrawal_easy_read(team: Team) -> list[Section]:
     """What withdrawing means, in Easy Read: what we delete, what we keep and why, coming back."""
     return [
         Section(
-            "You can stop at any time",
+            _("You can stop at any time"),
             lines=_lines(
-                "You can stop taking part at any time.",
-                "You do not have to tell us why.",
-                "You will not get into trouble.",
+                _("You can stop taking part at any time."),
+                _("You do not have to tell us why."),
+                _("You will not get into trouble."),
             ),
         ),
         Section(
-            "What we delete",
+            _("What we delete"),
             lines=_lines(
-                "We delete your name and date of birth.",
-                "We delete your phone number, email and other contact details.",
-                "We delete what you told us about your needs.",
-                "We delete what you told us about your life.",
-                "We delete your answers to the equality questions.",
-                "We do this straight away.",
-                "You will be signed out.",
+                _("We delete your name and date of birth."),
+                _("We delete your phone number, email and other contact details."),
+                _("We delete what you told us about your needs."),
+                _("We delete what you told us about your life."),
+                _("We delete your answers to the equality questions."),
+                _("We do this straight away."),
+                _("You will be signed out."),
             ),
         ),
         Section(
-            "What we keep, and why",
+            _("What we keep, and why"),
             lines=_lines(
-                "We keep a record of the money we paid you.",
-                "The law says we must keep it for 6 years.",
-                "Only the finance team can see it.",
-                "We keep a note of what you agreed to, and when.",
-                "We keep a note of when we deleted your details.",
-                "These notes do not have your name on them.",
+                _("We keep a record of the money we paid you."),
+                _("The law says we must keep it for 6 years."),
+                _("Only the finance team can see it."),
+                _("We keep a note of what you agreed to, and when."),
+                _("We keep a note of when we deleted your details."),
+                _("These notes do not have your name on them."),
             ),
         ),
         Section(
-            "Coming back",
+            _("Coming back"),
             lines=_lines(
-                "You can come back and take part again.",
-                f"Ring us on {team.phone}.",
-                f"Or email us at {team.email}.",
-                "You will need to tell us your details again.",
+                _("You can come back and take part again."),
+                _("Ring us on %(phone)s.") % {"phone": team.phone},
+                _("Or email us at %(email)s.") % {"email": team.email},
+                _("You will need to tell us your details again."),
             ),
         ),
         Section(
-            "Need a break instead?",
+            _("Need a break instead?"),
             lines=_lines(
-                "You can pause contact instead of stopping.",
-                "Go to your profile and choose pause.",
+                _("You can pause contact instead of stopping."),
+                _("Go to your profile and choose pause."),
             ),
         ),
     ]
@@ -145,38 +152,46 @@ def withdrawal_easy_read(team: Team) -> list[Section]:
 
 def withdrawal_large_print(team: Team) -> list[Section]:
     """The same facts as the withdraw page, in full sentences, for large print."""
+    reach = {"phone": team.phone, "email": team.email}
     return [
         Section(
-            "You can stop at any time",
-            paragraphs=("You can stop at any time. You do not have to give a reason.",),
+            _("You can stop at any time"),
+            paragraphs=(_("You can stop at any time. You do not have to give a reason."),),
         ),
         Section(
-            "What we delete straight away",
+            _("What we delete straight away"),
             bullets=(
-                "your profile: your name and date of birth",
-                "your contact details",
-                "your access needs and what you want to be involved in",
-                "what you told us about your lived experience, and your equality answers",
-                "your sign-in, so you will be signed out",
+                _("your profile: your name and date of birth"),
+                _("your contact details"),
+                _("your access needs and what you want to be involved in"),
+                _("what you told us about your lived experience, and your equality answers"),
+                _("your sign-in, so you will be signed out"),
             ),
         ),
         Section(
-            "What we must keep, and why",
+            _("What we must keep, and why"),
             paragraphs=(
-                KEPT_FOR_FINANCE,
-                "A record of what you agreed to and when, because the law says we must be able "
-                "to prove it. It does not include your name or contact details.",
-                "A record of when your details were seen, changed and deleted, to prove they "
-                "were looked after properly. It does not name you.",
+                _(KEPT_FOR_FINANCE),
+                _(
+                    "A record of what you agreed to and when, because the law says we must be "
+                    "able to prove it. It does not include your name or contact details."
+                ),
+                _(
+                    "A record of when your details were seen, changed and deleted, to prove "
+                    "they were looked after properly. It does not name you."
+                ),
             ),
         ),
         Section(
-            "Taking part again",
+            _("Taking part again"),
             paragraphs=(
-                "Withdrawing cannot be undone, but you are welcome back at any time. "
-                f"Ring the co-production team on {team.phone} or email {team.email}. "
-                "We will ask for your details again.",
-                "If you only need a break, you can pause contact from your profile instead.",
+                _(
+                    "Withdrawing cannot be undone, but you are welcome back at any time. Ring "
+                    "the co-production team on %(phone)s or email %(email)s. We will ask for "
+                    "your details again."
+                )
+                % reach,
+                _("If you only need a break, you can pause contact from your profile instead."),
             ),
         ),
     ]

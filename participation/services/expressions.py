@@ -16,6 +16,8 @@ from uuid import UUID, uuid4
 from app import audit
 from app.db import is_duplicate, transaction
 from app.errors import Conflict, DomainError, FieldError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from participation import vocabulary as v
 from participation.schemas import NewProfile
@@ -24,7 +26,7 @@ from participation.services import opportunities, profiles
 from participation.tables import Expression, Opportunity
 
 MAX_ANSWER = 2000
-CLOSED = "This opportunity is no longer taking expressions of interest."
+CLOSED = N_("This opportunity is no longer taking expressions of interest.")
 
 
 async def express(
@@ -39,7 +41,7 @@ async def express(
     """Record interest; returns the EOI's id and whether this call created it."""
     row = await opportunities.get(opportunity)
     if not opportunities.is_open(row):
-        raise Conflict(CLOSED)
+        raise Conflict(_(CLOSED))
     answers = check_answers(row["questions"], interest.answers)
     if not await profiles.exists(subject):
         raise NotFound("There is no profile for this person.")
@@ -80,7 +82,7 @@ async def express_as_new_person(
     in one transaction. Returns their new subject id (for the sign-in link)."""
     row = await opportunities.get(opportunity)
     if not opportunities.is_open(row):
-        raise Conflict(CLOSED)
+        raise Conflict(_(CLOSED))
     check_answers(row["questions"], form.answers)
     new = NewProfile(about=form.about, contact=form.contact, consents=form.consents, channel="web")
     async with transaction():
@@ -97,7 +99,7 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Answer]) -
     known = {str(q["id"]) for q in questions}
     for key in answers:
         if key not in known:
-            errors.append(FieldError(f"answers.{key}", "Answer only the questions asked"))
+            errors.append(FieldError(f"answers.{key}", _("Answer only the questions asked")))
     for question in questions:
         key = str(question["id"])
         problem, value = _answer_problem(question, answers.get(key))
@@ -106,34 +108,37 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Answer]) -
         elif value:
             kept[key] = value
     if errors:
-        raise DomainError("Some answers need correcting: see the list of errors.", errors=errors)
+        message = _("Some answers need correcting: see the list of errors.")
+        raise DomainError(message, errors=errors)
     return kept
 
 
 def _answer_problem(question: dict[str, Any], answer: Answer | None) -> tuple[str, Answer]:
-    """What is wrong with one answer ("" if nothing) and the answer to keep."""
+    """What is wrong with one answer ("" if nothing) and the answer to keep, in the current
+    language (the question itself stays in the coordinator's words)."""
     if question["kind"] == "multiple":
         return _choices_problem(question, answer)
-    prompt = question["prompt"]
+    prompt = {"question": question["prompt"]}
     if answer is not None and not isinstance(answer, str):
-        return f"Give one answer to: {prompt}", ""
+        return _("Give one answer to: %(question)s") % prompt, ""
     text = (answer or "").strip()
     problem = ""
     if question["kind"] == "single" and text and text not in question["choices"]:
-        problem = f"Choose from the list for: {prompt}"
+        problem = _("Choose from the list for: %(question)s") % prompt
     elif len(text) > MAX_ANSWER:
-        problem = f"Answer in 2,000 characters or fewer: {prompt}"
+        problem = _("Answer in 2,000 characters or fewer: %(question)s") % prompt
     elif question["required"] and not text:
-        problem = f"Answer the question: {prompt}"
+        problem = _("Answer the question: %(question)s") % prompt
     return problem, "" if problem else text
 
 
 def _choices_problem(question: dict[str, Any], answer: Answer | None) -> tuple[str, Answer]:
     chosen = answer if isinstance(answer, list) else ([answer] if answer else [])
+    prompt = {"question": question["prompt"]}
     if not all(isinstance(c, str) and c in question["choices"] for c in chosen):
-        return f"Choose from the list for: {question['prompt']}", []
+        return _("Choose from the list for: %(question)s") % prompt, []
     if question["required"] and not chosen:
-        return f"Choose at least one answer to: {question['prompt']}", []
+        return _("Choose at least one answer to: %(question)s") % prompt, []
     return "", [c for c in question["choices"] if c in chosen]
 
 

@@ -24,9 +24,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import is_duplicate, transaction
 from app.errors import Conflict
+from app.i18n import gettext as _
 from app.redact import Sensitive
 from app.sealed import KEY_COLUMNS, Sealer, key_join
 from participation import vocabulary as v
@@ -397,14 +398,24 @@ async def _invite_one(
 
 
 def invitation_text(title: str, link: str, safe_contact: bool) -> str:
-    """Kind, no pressure; for safe contact, nothing naming the programme or the work."""
-    what = "something you could take part in" if safe_contact else f'"{title}"'
-    return (
-        f"Hello,\n\nWe think you might like {what}. It fits what you told us you want to do.\n\n"
-        f"You can read about it, and tell us if you are interested, here: {link}\n\n"
+    """Kind, no pressure; for safe contact, nothing naming the programme or the work. In the
+    current language (the caller sets the person's own)."""
+    if safe_contact:
+        liked = _(
+            "We think you might like something you could take part in. It fits what you told "
+            "us you want to do."
+        )
+    else:
+        liked = _(
+            'We think you might like "%(title)s". It fits what you told us you want to do.'
+        ) % {"title": title}
+    here = _("You can read about it, and tell us if you are interested, here: %(link)s")
+    no_need = _(
         "There is no need to reply if it is not for you. You can change how often we contact "
-        "you, or pause contact, at any time on your profile.\n"
+        "you, or pause contact, at any time on your profile."
     )
+    parts = (_("Hello,"), liked, here % {"link": link}, no_need)
+    return "\n\n".join(parts) + "\n"
 
 
 async def _email(
@@ -414,9 +425,11 @@ async def _email(
     if route.route != "email" or route.email is None:
         return False
     link = f"{sender.public_url}/take-part/{details['id']}"
-    text = invitation_text(details["title"], link, route.safe_contact)
+    with i18n.use_locale(route.language):
+        text = invitation_text(details["title"], link, route.safe_contact)
+        subject_line = _("A chance to take part")
     contact.check_discreet(route, text, (details["title"],))
-    email = mail.Email(to=route.email.reveal(), subject="A chance to take part", text=text)
+    email = mail.Email(to=route.email.reveal(), subject=subject_line, text=text)
     await mail.queue(sealer, subject, email, sender.mail_from)
     return True
 

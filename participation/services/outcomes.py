@@ -18,9 +18,10 @@ from uuid import UUID, uuid4
 
 from pydantic import Field, model_validator
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import transaction
 from app.errors import Conflict, NotFound
+from app.i18n import gettext as _
 from app.redact import Sensitive
 from app.sealed import Sealer
 from app.web.forms import FieldProblem, FormModel
@@ -103,18 +104,23 @@ async def of(opportunity: UUID) -> list[dict[str, Any]]:
 
 
 def message(outcome: dict[str, Any], title: str, safe_contact: bool) -> str:
-    """The email text; for safe contact nothing that names the work or what was said."""
+    """The email text; for safe contact nothing that names the work or what was said. In the
+    current language; what people said and what was done stay in the coordinator's words."""
     if safe_contact:
-        return (
+        return _(
             "Thank you for taking part recently. We have news about what changed because of "
             "what you told us. Contact us when it is safe for you, and we will tell you."
         )
+    did = _("What we did: %(did)s") % {"did": outcome["did"]}
+    why_not = {"why_not": outcome["why_not"]}
     result = {
-        "yes": f"What we did: {outcome['did']}",
-        "partly": f"What we did: {outcome['did']}\n\nWhy not all of it: {outcome['why_not']}",
-        "no": f"We could not change this, and this is why: {outcome['why_not']}",
+        "yes": did,
+        "partly": f"{did}\n\n" + _("Why not all of it: %(why_not)s") % why_not,
+        "no": _("We could not change this, and this is why: %(why_not)s") % why_not,
     }[outcome["changed"]]
-    return f'Thank you for taking part in "{title}".\n\nYou said: {outcome["said"]}\n\n{result}'
+    thanks = _('Thank you for taking part in "%(title)s".') % {"title": title}
+    said = _("You said: %(said)s") % {"said": outcome["said"]}
+    return f"{thanks}\n\n{said}\n\n{result}"
 
 
 async def send(
@@ -146,11 +152,15 @@ async def send(
             if route.route != "email" or route.email is None:
                 by_hand.append(ByHand(subject, route.name, route.route))
                 continue
-            text = message(claimed[0], details["title"], route.safe_contact)
+            with i18n.use_locale(route.language):
+                text = message(claimed[0], details["title"], route.safe_contact)
+                team = (
+                    _("From the team") if route.safe_contact else _("From the co-production team")
+                )
+                body = "\n\n".join((_("Hello,"), text, team)) + "\n"
+                subject_line = _("What changed")
             contact.check_discreet(route, text, (details["title"],))
-            team = "the team" if route.safe_contact else "the co-production team"
-            body = f"Hello,\n\n{text}\n\nFrom {team}\n"
-            email = mail.Email(to=route.email.reveal(), subject="What changed", text=body)
+            email = mail.Email(to=route.email.reveal(), subject=subject_line, text=body)
             await mail.queue(sealer, subject, email, sender.mail_from)
             emailed += 1
         await audit.record(actor, audit.Action.change, field_group="outcome", purpose="send")

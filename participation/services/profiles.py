@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 from app import audit, i18n
 from app.db import is_duplicate, transaction
 from app.errors import Conflict, FieldError, NotFound
+from app.i18n import N_
 from app.sealed import Sealer
 from app.tables import Account
 from participation import schemas
@@ -229,11 +230,15 @@ async def _refuse_duplicate_contact(
     """One profile per email address and per phone number (checked inside the write)."""
     for column, value in (("email", contact.email), ("phone", contact.phone)):
         if value and any(r["id"] != subject for r in await sealer.find(Participant, column, value)):
-            message = f"Another profile already has this {DESCRIBED[column]}"
+            message = DUPLICATE[column]
             raise Conflict(message, errors=[FieldError(column, message)])
 
 
-DESCRIBED = {"email": "email address", "phone": "phone number"}
+DUPLICATE = {
+    "email": N_("Another profile already has this email address"),
+    "phone": N_("Another profile already has this phone number"),
+}
+"""Marked for translation: a participant changing their own details may meet these."""
 
 
 def _columns(section: schemas.Section) -> tuple[Sealed, Plain]:

@@ -1,8 +1,8 @@
 """The participation domain's retention rules (run by ``reciprocity retention run``).
 
-Inactive profiles are first reminded (a discreet email when they have an address), then
-erased if nobody uses them in the weeks after. Consent records and erasure records are kept
-6 years after the person left, as proof, then deleted.
+Inactive profiles are first reminded (a discreet email when they have an address, in the
+language they chose), then erased if nobody uses them in the weeks after. Consent records and
+erasure records are kept 6 years after the person left, as proof, then deleted.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from uuid import UUID
 
 from piccolo.columns.combination import WhereRaw
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import transaction
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.retention import RetentionRule, RetentionRun, delete_where
 from participation.services import rights
 from participation.tables import ConsentEvent, ErasureRecord, Participant
@@ -29,7 +31,9 @@ def _not_reminded_since_active() -> WhereRaw:
 async def _remind_inactive(run: RetentionRun) -> int:
     cutoff = run.now - timedelta(days=run.settings.profile_inactive_days)
     due = (Participant.last_active_at < cutoff) & _not_reminded_since_active()
-    rows = await Participant.select(Participant.id, Participant.email).where(due)
+    rows = await Participant.select(Participant.id, Participant.email, Participant.language).where(
+        due
+    )
     if run.dry_run:
         return len(rows)
     for row in rows:
@@ -43,22 +47,31 @@ async def _remind_inactive(run: RetentionRun) -> int:
 
 
 async def _queue_reminder(run: RetentionRun, row: dict[str, object]) -> None:
-    opened = await run.sealer.open(Participant, row, ("email",))
-    address = opened["email"]
+    opened = await run.sealer.open(Participant, row, ("email", "language"))
+    address, language = opened["email"], opened["language"]
     if address is None:
         return
-    text = (
-        "Hello,\n\nYou have not used your account with us for a while. If you want us to keep "
-        f"your details, sign in at {run.settings.public_url}/sign-in within "
-        f"{run.settings.profile_reminder_days} days.\n\n"
-        "If you do nothing, we will delete your details. You do not need to reply.\n"
-    )
-    email = mail.Email(
-        to=address.reveal(), subject="Do you want us to keep your details?", text=text
-    )
+    with i18n.use_locale(language.reveal() if language else None):
+        text = _reminder_text(run)
+        subject_line = _("Do you want us to keep your details?")
+    email = mail.Email(to=address.reveal(), subject=subject_line, text=text)
     owner = row["id"]
     assert isinstance(owner, UUID)
     await mail.queue(run.sealer, owner, email, run.settings.mail_from)
+
+
+def _reminder_text(run: RetentionRun) -> str:
+    """The reminder in the current language; the days counted with the language's plurals."""
+    days = run.settings.profile_reminder_days
+    sign_in = ngettext(
+        "You have not used your account with us for a while. If you want us to keep your "
+        "details, sign in at %(link)s within %(num)d day.",
+        "You have not used your account with us for a while. If you want us to keep your "
+        "details, sign in at %(link)s within %(num)d days.",
+        days,
+    ) % {"link": f"{run.settings.public_url}/sign-in", "num": days}
+    do_nothing = _("If you do nothing, we will delete your details. You do not need to reply.")
+    return "\n\n".join((_("Hello,"), sign_in, do_nothing)) + "\n"
 
 
 async def _erase_after_reminder(run: RetentionRun) -> int:

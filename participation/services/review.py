@@ -23,13 +23,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from app import audit
 from app.db import transaction
 from app.errors import DomainError, FieldError, Forbidden, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.redact import Sensitive
 from app.sealed import Sealer
 from participation.services import opportunities
 from participation.tables import Expression, Participant, ReviewCriterion, Reviewer, Score
 
 MAX_COMMENT = 2000
-NOT_A_REVIEWER = "There is no such opportunity."
+NOT_A_REVIEWER = N_("There is no such opportunity.")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ async def applicants_for_review(
     details = await _reviewed_by(opportunity, reviewer)
     shown = [(e, n) for e, n in await numbered(opportunity, reviewer) if only in (None, e["id"])]
     if only is not None and not shown:
-        raise NotFound("There is no such applicant to review.")
+        raise NotFound(_("There is no such applicant to review."))
     prompts = {str(q["id"]): q["prompt"] for q in details["questions"]}
     blind = bool(details["blind_review"])
     names = {} if blind else await names_of(sealer, [e["subject"] for e, _ in shown])
@@ -100,7 +102,7 @@ async def applicants_for_review(
         applicants.append(
             ForReview(
                 expression=row["id"],
-                label=f"Applicant {number}",
+                label=_("Applicant %(number)s") % {"number": number},
                 name=names.get(row["subject"]),
                 answers=await _answers(sealer, row, prompts),
                 scores=scores,
@@ -131,7 +133,7 @@ async def score(
     await _reviewed_by(opportunity, reviewer)
     row = await _expression(opportunity, expression)
     if row["subject"] == reviewer:
-        raise Forbidden("You cannot review your own expression of interest.")
+        raise Forbidden(_("You cannot review your own expression of interest."))
     listed = await criteria(opportunity)
     values = _checked_scores(listed, given, comment.strip())
     note = comment.strip() or None
@@ -192,27 +194,36 @@ def _checked_scores(
 ) -> dict[UUID, int]:
     """Every criterion scored, each a whole number from 0 to its highest; nothing else."""
     if not listed:
-        raise DomainError("This opportunity has no criteria to score against yet.")
+        raise DomainError(_("This opportunity has no criteria to score against yet."))
     errors = []
     known = {str(c.id) for c in listed}
     errors += [
-        FieldError(f"score-{k}", "Score only the criteria listed") for k in given if k not in known
+        FieldError(f"score-{k}", _("Score only the criteria listed"))
+        for k in given
+        if k not in known
     ]
     values: dict[UUID, int] = {}
     for criterion in listed:
         raw = given.get(str(criterion.id))
         number = whole_number(raw)
         if number is None or not 0 <= number <= criterion.max_score:
-            message = f"Give a score from 0 to {criterion.max_score} for: {criterion.title}"
+            message = _("Give a score from 0 to %(highest)s for: %(criterion)s") % {
+                "highest": criterion.max_score,
+                "criterion": criterion.title,
+            }
             errors.append(FieldError(f"score-{criterion.id}", message))
         else:
             values[criterion.id] = number
     if len(comment) > MAX_COMMENT:
         errors.append(
-            FieldError("comment", f"Enter a comment in {MAX_COMMENT:,} characters or fewer")
+            FieldError(
+                "comment",
+                _("Enter a comment in %(most)s characters or fewer") % {"most": f"{MAX_COMMENT:,}"},
+            )
         )
     if errors:
-        raise DomainError("Some scores need correcting: see the list of errors.", errors=errors)
+        message = _("Some scores need correcting: see the list of errors.")
+        raise DomainError(message, errors=errors)
     return values
 
 
@@ -226,7 +237,7 @@ async def _reviewed_by(opportunity: UUID, reviewer: UUID) -> dict[str, Any]:
         (Reviewer.opportunity == opportunity) & (Reviewer.account == reviewer)
     )
     if not found:
-        raise NotFound(NOT_A_REVIEWER)
+        raise NotFound(_(NOT_A_REVIEWER))
     return await opportunities.get(opportunity)
 
 
@@ -258,7 +269,7 @@ async def _expression(opportunity: UUID, expression: UUID) -> dict[str, Any]:
         .first()
     )
     if row is None or row["status"] == "withdrawn":
-        raise NotFound("There is no such applicant to review.")
+        raise NotFound(_("There is no such applicant to review."))
     return dict(row)
 
 

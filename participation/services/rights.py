@@ -16,12 +16,13 @@ from app import audit
 from app.auth.access import forget_account
 from app.db import transaction
 from app.errors import NotFound
+from app.i18n import N_
 from app.sealed import Sealer
 from app.subject_rights import Erased, erase_subject, export_subject
 from participation.services import consent
 from participation.tables import ErasureRecord, Participant
 
-KEPT_FOR_FINANCE = (
+KEPT_FOR_FINANCE = N_(
     "Payment records (amount, date, who was paid) are kept for 6 years because HMRC and "
     "the council's auditors require it. They are locked away from everyone but finance."
 )

@@ -16,9 +16,10 @@ from uuid import UUID
 
 from piccolo.query.functions.aggregate import Count
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import transaction
 from app.errors import DomainError, FieldError, NotFound
+from app.i18n import gettext as _
 from app.redact import Sensitive
 from app.sealed import Sealer
 from participation.schemas.recruitment import StatusChange
@@ -147,19 +148,51 @@ async def mark_told(opportunity: UUID, expression: UUID, actor: audit.Actor) -> 
 
 
 def message_for(status: str, title: str, safe_contact: bool) -> str:
-    """Kind words for a change (never "rejected"); no programme name for safe contact."""
-    what = "the opportunity you asked about" if safe_contact else f'"{title}"'
+    """Kind words for a change (never "rejected"); no programme name for safe contact. In the
+    current language (the caller sets the person's own)."""
+    if safe_contact:
+        return _discreet_message(status)
     lines = {
-        "shortlisted": f"Thank you for your interest in {what}. You are on our shortlist and "
-        "we will be in touch soon.",
-        "selected": f"Good news: you have a place for {what}. We will be in touch with the "
-        "details and to ask what you need to take part.",
-        "reserve": f"Thank you for your interest in {what}. You are on our reserve list: we "
-        "will tell you straight away if a place comes up.",
-        "not_selected": f"Thank you for your interest in {what}. We cannot offer you a place "
-        "this time. We would like to tell you about other chances to take part.",
+        "shortlisted": _(
+            'Thank you for your interest in "%(title)s". You are on our shortlist and we will '
+            "be in touch soon."
+        ),
+        "selected": _(
+            'Good news: you have a place for "%(title)s". We will be in touch with the details '
+            "and to ask what you need to take part."
+        ),
+        "reserve": _(
+            'Thank you for your interest in "%(title)s". You are on our reserve list: we will '
+            "tell you straight away if a place comes up."
+        ),
+        "not_selected": _(
+            'Thank you for your interest in "%(title)s". We cannot offer you a place this '
+            "time. We would like to tell you about other chances to take part."
+        ),
     }
-    return lines[status]
+    return lines[status] % {"title": title}
+
+
+def _discreet_message(status: str) -> str:
+    """The same news, naming nothing: whole sentences, so each language can say it naturally."""
+    return {
+        "shortlisted": _(
+            "Thank you for your interest in the opportunity you asked about. You are on our "
+            "shortlist and we will be in touch soon."
+        ),
+        "selected": _(
+            "Good news: you have a place for the opportunity you asked about. We will be in "
+            "touch with the details and to ask what you need to take part."
+        ),
+        "reserve": _(
+            "Thank you for your interest in the opportunity you asked about. You are on our "
+            "reserve list: we will tell you straight away if a place comes up."
+        ),
+        "not_selected": _(
+            "Thank you for your interest in the opportunity you asked about. We cannot offer "
+            "you a place this time. We would like to tell you about other chances to take part."
+        ),
+    }[status]
 
 
 async def _tell(
@@ -177,10 +210,13 @@ async def _tell(
     route = await contact.route_for(sealer, subject, actor)
     if route.route != "email" or route.email is None:
         return False
-    text = message_for(status, title, route.safe_contact)
+    with i18n.use_locale(route.language):
+        text = message_for(status, title, route.safe_contact)
+        see = _("You can see this at %(link)s") % {"link": f"{sender.public_url}/profile/interest"}
+        body = "\n\n".join((_("Hello,"), text, see)) + "\n"
+        subject_line = _("An update from us")
     contact.check_discreet(route, text, (title,))
-    body = f"Hello,\n\n{text}\n\nYou can see this at {sender.public_url}/profile/interest\n"
-    email = mail.Email(to=route.email.reveal(), subject="An update from us", text=body)
+    email = mail.Email(to=route.email.reveal(), subject=subject_line, text=body)
     await mail.queue(sealer, subject, email, sender.mail_from)
     return True
 

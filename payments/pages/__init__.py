@@ -19,6 +19,7 @@ from payments.pages import (
     expenses,
     fees,
     finance,
+    offer_letter,
     policy,
     thresholds,
     vouchers,
@@ -35,6 +36,7 @@ MODULES: tuple[ModuleType, ...] = (
     vouchers,
     dashboard,
     documents,
+    offer_letter,
 )
 
 ROUTES: list[Any] = [route for module in MODULES for route in module.ROUTES]

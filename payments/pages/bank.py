@@ -19,6 +19,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from app.auth.access import PARTICIPANT, Rule, current_user
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import page
 from payments.pages.choices import Own
@@ -27,8 +29,8 @@ from payments.services import payees
 AnyRequest = Request[Any, Any, Any]
 FIELDS = ("account_name", "sort_code", "account_number")
 SAVED = {
-    "email": "Your bank details are saved. We have emailed you to say they changed.",
-    "phone": "Your bank details are saved. A coordinator will phone you to check it was you.",
+    "email": N_("Your bank details are saved. We have emailed you to say they changed."),
+    "phone": N_("Your bank details are saved. A coordinator will phone you to check it was you."),
 }
 
 
@@ -41,7 +43,8 @@ class BankPages(Controller):
         self, request: AnyRequest, sealer: NamedDependency[Sealer], saved: FromQuery[str] = ""
     ) -> Template:
         own = await Own(request).ready(sealer)
-        return await _form_page(request, sealer, own, {}, banner=SAVED.get(saved, ""))
+        banner = _(SAVED[saved]) if saved in SAVED else ""
+        return await _form_page(request, sealer, own, {}, banner=banner)
 
     @post("/", name="bank-details-submit")
     async def save(self, request: AnyRequest, sealer: NamedDependency[Sealer]) -> Any:
@@ -76,7 +79,7 @@ async def _form_page(
 ) -> Template:
     return page(
         "payments/bank/details.html",
-        "Your bank details",
+        _("Your bank details"),
         status_code=status,
         current=await payees.masked(sealer, own.id, own.actor),
         fresh=current_user(request).is_fresh,

@@ -21,6 +21,8 @@ from app.auth.access import PARTICIPANT, Rule, current_user
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import DomainError, FieldError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import page
 from app.web.templates import NavItem
@@ -30,9 +32,9 @@ from payments.services import benefit_rules, benefits, choices
 
 AnyRequest = Request[Any, Any, Any]
 BANNERS = {
-    "choice": "Your choice has been saved. You can change it until your payment is approved.",
-    "benefits": "Thank you. We will show you the limits for the benefits you told us about.",
-    "withdrawn": "We have deleted what you told us about your benefits.",
+    "choice": N_("Your choice has been saved. You can change it until your payment is approved."),
+    "benefits": N_("Thank you. We will show you the limits for the benefits you told us about."),
+    "withdrawn": N_("We have deleted what you told us about your benefits."),
 }
 BENEFIT_FIELDS: tuple[str, ...] = ("benefits", "uc_work_allowance", "uc_housing")
 BENEFIT_FIELDS += ("uc_period_day", "ca_other_weekly", "consent")
@@ -65,11 +67,11 @@ class PaymentPages(Controller):
         declared = await benefits.current(sealer, own.id, own.actor)
         return page(
             "payments/choices/mine.html",
-            "Your payments",
+            _("Your payments"),
             places=await choices.selected_for(own.id),
             payments=await choices.payments_of(own.id),
             told=benefit_rules.words_of(declared) if declared else [],
-            banner=BANNERS.get(saved, ""),
+            banner=_(BANNERS[saved]) if saved in BANNERS else "",
         )
 
     @get("/benefits", name="my-benefits")
@@ -135,11 +137,11 @@ def _declared(values: dict[str, Any]) -> benefit_rules.Declared:
     day_text, earned = values["uc_period_day"], values["ca_other_weekly"]
     day = int(day_text) if day_text.isdigit() else None
     if day_text and day is None:
-        problems.append(FieldError("uc_period_day", "Enter a day from 1 to 31, or leave it"))
+        problems.append(FieldError("uc_period_day", _(benefits.DAY_PROBLEM)))
     other = None
     if earned:
         try:
-            other = money.parse_pounds(earned, "ca_other_weekly", "what you earn")
+            other = money.parse_pounds(earned, "ca_other_weekly", N_("what you earn"))
         except DomainError as wrong:
             problems += wrong.errors
     declared = benefit_rules.Declared(
@@ -179,14 +181,14 @@ def _benefits_page(
 ) -> Template:
     return page(
         "payments/choices/benefits.html",
-        "Your benefits",
+        _("Your benefits"),
         status_code=400 if errors else 200,
         values=values,
         told=told,
         errors=errors or [],
         field_ids={"consent": "consent"},
-        choices=benefit_rules.BENEFITS,
-        yes_no=benefit_rules.YES_NO_UNSURE,
+        choices=benefit_rules.translated(benefit_rules.BENEFITS),
+        yes_no=benefit_rules.translated(benefit_rules.YES_NO_UNSURE),
     )
 
 
@@ -210,13 +212,13 @@ def _choice_page(
 ) -> Template:
     return page(
         "payments/choices/choose.html",
-        "How you want to be paid",
+        _("How you want to be paid"),
         status_code=(status if errors else 200),
         shown=shown,
         values=values,
         errors=errors or [],
         field_ids={},
-        advice=choices.ADVICE,
+        advice=benefit_rules.translated(choices.ADVICE),
         pounds=money.pounds,
     )
 
@@ -233,4 +235,6 @@ ACCESS: dict[str, Rule] = dict.fromkeys(
     ),
     PARTICIPANT,
 )
-NAVIGATION: list[Any] = [NavItem("Payments", "/your-payments", roles=frozenset({Role.participant}))]
+NAVIGATION: list[Any] = [
+    NavItem(N_("Payments"), "/your-payments", roles=frozenset({Role.participant}))
+]

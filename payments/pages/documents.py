@@ -17,10 +17,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
+from app import i18n
 from app.auth.access import PARTICIPANT, Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import DomainError, FieldError
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import attachment, page
 from events.services.documents import Team
@@ -119,15 +121,18 @@ async def _own_download(
         within = documents.period(start, end)
     except DomainError as problem:
         return await _mine(own.id, {"from": start, "to": end}, problem.errors)
-    purpose = "benefits office letter" if letter else "payment statement"
-    found = await documents.statement(sealer, own.id, within, own.actor, purpose)
     if not letter:
+        found = await documents.statement(sealer, own.id, within, own.actor, "payment statement")
         return attachment(documents.statement_docx(found, team(request)), DOCX, "statement.docx")
     settings = request.app.state.settings
     today = datetime.now(documents.LONDON).date()
-    body = documents.benefits_letter_docx(
-        found, team(request), settings.contact_postal_address, today
-    )
+    with i18n.use_locale(documents.letter_language(i18n.current())):
+        found = await documents.statement(
+            sealer, own.id, within, own.actor, "benefits office letter"
+        )
+        body = documents.benefits_letter_docx(
+            found, team(request), settings.contact_postal_address, today
+        )
     return attachment(body, DOCX, "letter-about-payments.docx")
 
 
@@ -147,8 +152,9 @@ async def _mine(
 ) -> Template:
     return page(
         "payments/documents/mine.html",
-        "Letters and statements",
+        _("Letters and statements"),
         status_code=400 if errors else 200,
+        letter_in_english=documents.letter_language(i18n.current()) != i18n.current(),
         places=await choices.selected_for(subject),
         values=values,
         errors=errors or [],

@@ -19,14 +19,17 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from app import i18n
 from app.auth.access import PARTICIPANT, Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from app.web.pages import attachment, page
 from app.web.templates import NavItem
-from payments import money, vocabulary
+from payments import money
 from payments.pages.choices import Own
 from payments.services import expenses, export
 
@@ -52,9 +55,9 @@ class ExpensePages(Controller):
         own = await Own(request).ready(sealer)
         return page(
             "payments/expenses/mine.html",
-            "Your expenses",
+            _("Your expenses"),
             claims=[_row(c) for c in await expenses.claims(subject=own.id)],
-            banner="Your claim has been sent. Finance will check it." if saved else "",
+            banner=_("Your claim has been sent. Finance will check it.") if saved else "",
         )
 
     @get("/new", name="my-expense-new")
@@ -123,16 +126,16 @@ async def _claim(subject: UUID, values: dict[str, str], upload: Any) -> expenses
     amount = miles = None
     if values["amount"]:
         try:
-            amount = money.parse_pounds(values["amount"], "amount", "how much it cost")
+            amount = money.parse_pounds(values["amount"], "amount", N_("how much it cost"))
         except DomainError as wrong:
             problems += wrong.errors
     if values["miles"]:
         miles = int(values["miles"]) if values["miles"].isdigit() else None
         if miles is None:
-            problems.append(FieldError("miles", "Enter the miles as a whole number, like 12"))
+            problems.append(FieldError("miles", _("Enter the miles as a whole number, like 12")))
     event = _uuid(values["event"])
     if event is None:
-        problems.append(FieldError("event", "Choose the event the cost was for"))
+        problems.append(FieldError("event", _(expenses.EVENT_NEEDED)))
     receipt, status = None, 400
     if isinstance(upload, UploadFile) and upload.filename:
         try:
@@ -162,18 +165,18 @@ async def _claim_page(
     rules = await expenses.rules_in_force()
     return page(
         "payments/expenses/new.html",
-        "Claim expenses",
+        _("Claim expenses"),
         status_code=status if errors else 200,
         values=values,
         errors=errors or [],
         field_ids={"event": "event", "category": "category"},
         events={str(k): v for k, v in (await expenses.claimable_events(subject)).items()},
         categories={
-            code: (vocabulary.EXPENSES.get(code, code), expenses.what_it_pays(rule))
+            code: (expenses.category_words(code), expenses.what_it_pays(rule))
             for code, rule in rules.items()
         },
         advance=any(rule.advance_allowed for rule in rules.values()),
-        advance_words=expenses.ADVANCE_WORDS,
+        advance_words=_(expenses.ADVANCE_WORDS),
     )
 
 
@@ -214,7 +217,7 @@ async def _finance_page(
 def _row(claim: expenses.ClaimView) -> dict[str, Any]:
     return {
         "id": claim.id,
-        "when": claim.submitted_at.astimezone(LONDON).strftime("%-d %B %Y"),
+        "when": i18n.day(claim.submitted_at.astimezone(LONDON).date()),
         "what": claim.category_words,
         "amount": claim.amount,
         "miles": claim.miles,
@@ -248,6 +251,6 @@ ACCESS: dict[str, Rule] = dict.fromkeys(
     FINANCE,
 )
 NAVIGATION: list[Any] = [
-    NavItem("Expenses", "/your-payments/expenses", roles=frozenset({Role.participant})),
+    NavItem(N_("Expenses"), "/your-payments/expenses", roles=frozenset({Role.participant})),
     NavItem("Expense claims", "/finance/expenses", roles=frozenset({Role.finance})),
 ]

@@ -12,36 +12,43 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from babel.dates import format_date
+
+from app import i18n
+from app.i18n import N_
+from app.i18n import gettext as _
 from payments.money import pounds
 from payments.services.thresholds import ThresholdView
 
 BENEFITS = {
-    "UC": "Universal Credit",
-    "ESA": "Employment and Support Allowance (ESA)",
-    "CA": "Carer's Allowance",
-    "IS": "Income Support",
-    "JSA": "Jobseeker's Allowance (JSA)",
-    "HB": "Housing Benefit",
-    "PC": "Pension Credit",
-    "PIP": "Personal Independence Payment (PIP)",
-    "DLA": "Disability Living Allowance (DLA)",
-    "AA": "Attendance Allowance",
-    "CTR": "Council Tax Reduction",
-    "none": "I do not get any benefits",
-    "prefer_not": "I would rather not say",
+    "UC": N_("Universal Credit"),
+    "ESA": N_("Employment and Support Allowance (ESA)"),
+    "CA": N_("Carer's Allowance"),
+    "IS": N_("Income Support"),
+    "JSA": N_("Jobseeker's Allowance (JSA)"),
+    "HB": N_("Housing Benefit"),
+    "PC": N_("Pension Credit"),
+    "PIP": N_("Personal Independence Payment (PIP)"),
+    "DLA": N_("Disability Living Allowance (DLA)"),
+    "AA": N_("Attendance Allowance"),
+    "CTR": N_("Council Tax Reduction"),
+    "none": N_("I do not get any benefits"),
+    "prefer_not": N_("I would rather not say"),
 }
+"""Labels marked for translation: ``translated(BENEFITS)`` where a person reads them."""
 ALONE = ("none", "prefer_not")
 """Answers that cannot go with any other."""
-YES_NO_UNSURE = {"yes": "Yes", "no": "No", "not_sure": "I am not sure"}
+YES_NO_UNSURE = {"yes": N_("Yes"), "no": N_("No"), "not_sure": N_("I am not sure")}
 
-IGNORED = "The full fee is more than the amount they ignore."
+IGNORED = N_("The full fee is more than the amount they ignore.")
+OVER_ALLOWANCE = N_("The full fee would take you over your work allowance.")
 PERSON_WORDS = {
-    "uc_taper": "The full fee would make your Universal Credit go down.",
-    "uc_work_allowance_housing": "The full fee would take you over your work allowance.",
-    "uc_work_allowance_no_housing": "The full fee would take you over your work allowance.",
-    "esa_pw_lower_weekly": "The full fee would take you over the lower limit.",
-    "esa_pw_higher_weekly": "The full fee would take you over the higher limit.",
-    "ca_earnings_limit_weekly": "The full fee would take you over the limit.",
+    "uc_taper": N_("The full fee would make your Universal Credit go down."),
+    "uc_work_allowance_housing": OVER_ALLOWANCE,
+    "uc_work_allowance_no_housing": OVER_ALLOWANCE,
+    "esa_pw_lower_weekly": N_("The full fee would take you over the lower limit."),
+    "esa_pw_higher_weekly": N_("The full fee would take you over the higher limit."),
+    "ca_earnings_limit_weekly": N_("The full fee would take you over the limit."),
     "is_disregard_standard": IGNORED,
     "jsa_disregard_standard": IGNORED,
     "hb_disregard_single": IGNORED,
@@ -49,6 +56,11 @@ PERSON_WORDS = {
 }
 """What the person reads when a fee passes a limit; the notes about PIP and council tax
 reduction are already in the facts' lines."""
+
+
+def translated(labels: dict[str, str]) -> dict[str, str]:
+    """Marked labels in the current language, for a form's choices."""
+    return {code: _(label) for code, label in labels.items()}
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,10 @@ class Period:
 
     @property
     def words(self) -> str:
-        span = f"{_day(self.start)} to {_day(self.end)}"
-        return f"this week ({span})" if self.kind == "week" else f"this assessment period ({span})"
+        span = _("%(start)s to %(end)s") % {"start": _day(self.start), "end": _day(self.end)}
+        if self.kind == "week":
+            return _("this week (%(span)s)") % {"span": span}
+        return _("this assessment period (%(span)s)") % {"span": span}
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,8 @@ class Fact:
     @property
     def warning(self) -> str:
         """What the person reads when the full fee passes a limit ("" when it does not)."""
-        return PERSON_WORDS.get(self.rule_key or "", "")
+        words = PERSON_WORDS.get(self.rule_key or "", "")
+        return _(words) if words else ""
 
     @property
     def unconfirmed(self) -> bool:
@@ -140,11 +155,14 @@ def _uc(given: Inputs) -> Fact:
     taper = given.figures["uc_taper"]
     period, so_far, with_new = given.running("assessment_period")
     lines = [
-        "Universal Credit counts money in the assessment period you get it.",
-        f"Your assessment period starts on day {given.declared.uc_period_day} of the month."
+        _("Universal Credit counts money in the assessment period you get it."),
+        _("Your assessment period starts on day %(day)s of the month.")
+        % {"day": given.declared.uc_period_day}
         if given.declared.uc_period_day
-        else "You did not tell us the day your assessment period starts. We used the "
-        "calendar month. Your online account shows your real dates.",
+        else _(
+            "You did not tell us the day your assessment period starts. We used the "
+            "calendar month. Your online account shows your real dates."
+        ),
     ]
     if given.declared.uc_work_allowance == "yes":
         key = (
@@ -154,29 +172,44 @@ def _uc(given: Inputs) -> Fact:
         )
         allowance = given.figures[key]
         lines += [
-            f"You can earn {allowance.shown} in an assessment period before your Universal "
-            "Credit goes down.",
-            f"After that, it goes down by {taper.amount}p for each £1 you earn.",
+            _(
+                "You can earn %(amount)s in an assessment period before your Universal "
+                "Credit goes down."
+            )
+            % {"amount": allowance.shown},
+            _("After that, it goes down by %(pence)sp for each £1 you earn.")
+            % {"pence": taper.amount},
         ]
         if given.declared.uc_housing != "no":
             other = given.figures["uc_work_allowance_no_housing"]
-            lines.append(f"(It is {other.shown} if your Universal Credit has no help with rent.)")
+            lines.append(
+                _("(It is %(amount)s if your Universal Credit has no help with rent.)")
+                % {"amount": other.shown}
+            )
         over = with_new is not None and with_new > allowance.amount
         figures: tuple[ThresholdView, ...] = (allowance, taper)
         rule = key if over else None
     else:
         lines.append(
-            f"Without a work allowance, Universal Credit goes down by {taper.amount}p for "
-            "each £1 you earn."
+            _(
+                "Without a work allowance, Universal Credit goes down by %(pence)sp for "
+                "each £1 you earn."
+            )
+            % {"pence": taper.amount}
         )
         if given.declared.uc_work_allowance == "not_sure":
             lines.append(
-                "You get a work allowance only if you look after a child or you have limited "
-                "capability for work."
+                _(
+                    "You get a work allowance only if you look after a child or you have "
+                    "limited capability for work."
+                )
             )
         if given.amount:
             less = given.amount * taper.amount // 100
-            lines.append(f"So {pounds(given.amount)} could mean about {pounds(less)} less.")
+            lines.append(
+                _("So %(fee)s could mean about %(less)s less.")
+                % {"fee": pounds(given.amount), "less": pounds(less)}
+            )
         figures, rule = (taper,), ("uc_taper" if given.amount else None)
     return _fact("UC", lines, (period, so_far, with_new), rule_key=rule, figures=figures)
 
@@ -185,10 +218,13 @@ def _esa(given: Inputs) -> Fact:
     lower, higher = given.figures["esa_pw_lower_weekly"], given.figures["esa_pw_higher_weekly"]
     period, so_far, with_new = given.running("week")
     lines = [
-        f"With ESA you can earn up to {lower.shown} a week.",
-        f"You can earn up to {higher.shown} a week if you work less than 16 hours a week "
-        "and you have told the DWP (form PW1).",
-        "Over that, your ESA can stop.",
+        _("With ESA you can earn up to %(amount)s a week.") % {"amount": lower.shown},
+        _(
+            "You can earn up to %(amount)s a week if you work less than 16 hours a week "
+            "and you have told the DWP (form PW1)."
+        )
+        % {"amount": higher.shown},
+        _("Over that, your ESA can stop."),
     ]
     rule = None
     if with_new is not None and with_new > higher.amount:
@@ -203,13 +239,17 @@ def _ca(given: Inputs) -> Fact:
     other = given.declared.ca_other_weekly_pence or 0
     period, so_far, with_new = given.running("week", extra=other)
     lines = [
-        f"Carer's Allowance stops for any week you earn over {limit.shown}.",
-        "Even 1p over means no Carer's Allowance for that week.",
+        _("Carer's Allowance stops for any week you earn over %(amount)s.")
+        % {"amount": limit.shown},
+        _("Even 1p over means no Carer's Allowance for that week."),
     ]
     if other:
-        lines.append(f"You told us you earn {pounds(other)} a week from other work. We added it.")
+        lines.append(
+            _("You told us you earn %(amount)s a week from other work. We added it.")
+            % {"amount": pounds(other)}
+        )
     else:
-        lines.append("The limit is for everything you earn, so count any other work too.")
+        lines.append(_("The limit is for everything you earn, so count any other work too."))
     rule = "ca_earnings_limit_weekly" if with_new is not None and with_new > limit.amount else None
     return _fact("CA", lines, (period, so_far, with_new), rule_key=rule, figures=(limit,))
 
@@ -221,12 +261,17 @@ def _ignored(code: str, key: str, others: tuple[tuple[str, str], ...]) -> Any:
         base = given.figures[key]
         extra = [given.figures[k] for k, _ in others if k in given.figures]
         cases = ", ".join(
-            f"{f.shown} {words}" for f, (_, words) in zip(extra, others, strict=False)
+            f"{f.shown} {_(words)}" for f, (_key, words) in zip(extra, others, strict=False)
         )
+        said = {"benefit": _(BENEFITS[code]), "amount": base.shown, "cases": cases}
         lines = [
-            f"{BENEFITS[code]} ignores only {base.shown} a week of what you earn"
-            + (f" ({cases})." if cases else "."),
-            "The rest can make it go down.",
+            (
+                _("%(benefit)s ignores only %(amount)s a week of what you earn (%(cases)s).")
+                if cases
+                else _("%(benefit)s ignores only %(amount)s a week of what you earn.")
+            )
+            % said,
+            _("The rest can make it go down."),
         ]
         period, so_far, with_new = given.running("week")
         over = with_new is not None and with_new > base.amount
@@ -244,8 +289,8 @@ def _ignored(code: str, key: str, others: tuple[tuple[str, str], ...]) -> Any:
 def _not_means_tested(code: str) -> Any:
     def rule(given: Inputs) -> Fact:
         lines = [
-            f"{BENEFITS[code]} does not go down when you are paid.",
-            "But starting something new can count as a change you should tell them about.",
+            _("%(benefit)s does not go down when you are paid.") % {"benefit": _(BENEFITS[code])},
+            _("But starting something new can count as a change you should tell them about."),
         ]
         return _fact(code, lines, rule_key="change_of_circumstances" if given.amount else None)
 
@@ -254,31 +299,32 @@ def _not_means_tested(code: str) -> Any:
 
 def _ctr(given: Inputs) -> Fact:
     lines = [
-        "Council Tax Reduction depends on your council's own rules.",
-        "A payment could change it. Ask your council's council tax team.",
+        _("Council Tax Reduction depends on your council's own rules."),
+        _("A payment could change it. Ask your council's council tax team."),
     ]
     return _fact("CTR", lines, rule_key="ctr_local_scheme" if given.amount else None)
 
 
+SOME_CASES, COUPLE = N_("in some cases"), N_("for a couple")
 RULES = {
     "UC": _uc,
     "ESA": _esa,
     "CA": _ca,
-    "IS": _ignored("IS", "is_disregard_standard", (("is_disregard_higher", "in some cases"),)),
-    "JSA": _ignored("JSA", "jsa_disregard_standard", (("jsa_disregard_higher", "in some cases"),)),
+    "IS": _ignored("IS", "is_disregard_standard", (("is_disregard_higher", SOME_CASES),)),
+    "JSA": _ignored("JSA", "jsa_disregard_standard", (("jsa_disregard_higher", SOME_CASES),)),
     "HB": _ignored(
         "HB",
         "hb_disregard_single",
         (
-            ("hb_disregard_couple", "for a couple"),
-            ("hb_disregard_lone_parent", "for a lone parent"),
-            ("hb_disregard_higher", "in some other cases"),
+            ("hb_disregard_couple", COUPLE),
+            ("hb_disregard_lone_parent", N_("for a lone parent")),
+            ("hb_disregard_higher", N_("in some other cases")),
         ),
     ),
     "PC": _ignored(
         "PC",
         "pc_disregard_single",
-        (("pc_disregard_couple", "for a couple"), ("pc_disregard_higher", "in some cases")),
+        (("pc_disregard_couple", COUPLE), ("pc_disregard_higher", SOME_CASES)),
     ),
     "PIP": _not_means_tested("PIP"),
     "DLA": _not_means_tested("DLA"),
@@ -296,7 +342,8 @@ def _fact(
     figures: tuple[ThresholdView, ...] = (),
 ) -> Fact:
     period, so_far, with_new = running or (None, None, None)
-    return Fact(code, BENEFITS[code], tuple(lines), period, so_far, with_new, rule_key, figures)
+    title = _(BENEFITS[code])
+    return Fact(code, title, tuple(lines), period, so_far, with_new, rule_key, figures)
 
 
 def benefit_week(on: date) -> Period:
@@ -323,20 +370,33 @@ def _on_day(year: int, month: int, day: int) -> date:
 
 
 def _day(day: date) -> str:
-    return day.strftime("%A %-d %B")
+    """'Monday 6 April' in the current language (the year is plain from the context)."""
+    code = i18n.current()
+    return format_date(day, "EEEE d MMMM", locale="en_GB" if code == i18n.DEFAULT else code)
 
 
 def words_of(declared: Declared) -> list[str]:
     """What the person told us, as a list they can read back."""
-    said = [BENEFITS[code] for code in declared.benefits]
+    said = [_(BENEFITS[code]) for code in declared.benefits]
     if "UC" in declared.benefits:
-        said.append(f"Work allowance: {YES_NO_UNSURE.get(declared.uc_work_allowance, '')}")
         said.append(
-            f"Help with rent in Universal Credit: {YES_NO_UNSURE.get(declared.uc_housing, '')}"
+            _("Work allowance: %(answer)s") % {"answer": _answer(declared.uc_work_allowance)}
+        )
+        said.append(
+            _("Help with rent in Universal Credit: %(answer)s")
+            % {"answer": _answer(declared.uc_housing)}
         )
     if declared.ca_other_weekly_pence:
-        said.append(f"Other earnings: {pounds(declared.ca_other_weekly_pence)} a week")
+        said.append(
+            _("Other earnings: %(amount)s a week")
+            % {"amount": pounds(declared.ca_other_weekly_pence)}
+        )
     return said
+
+
+def _answer(code: str) -> str:
+    words = YES_NO_UNSURE.get(code, "")
+    return _(words) if words else ""
 
 
 def as_dict(fact: Fact) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from uuid import UUID, uuid4
 from app import audit
 from app.db import transaction
 from app.errors import DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.retention import RetentionRun
 from app.sealed import Sealer
 from participation.services import consent
@@ -62,6 +64,7 @@ FINANCE_WORDS = {
 }
 """What finance reads for each rule: never the benefit's name (a rule key names it, so
 finance pages show ``Warning.text`` only)."""
+DAY_PROBLEM = N_("Enter a day from 1 to 31, or leave it")
 SYSTEM = audit.Actor(id="system", role="payment warnings")
 
 
@@ -106,20 +109,24 @@ def check(declared: Declared, consented: bool) -> None:
     problems = []
     chosen = declared.benefits
     if not consented:
-        problems.append(FieldError("consent", "Tick the box to say we may keep this, or go back"))
+        problems.append(
+            FieldError("consent", _("Tick the box to say we may keep this, or go back"))
+        )
     if not chosen or any(code not in BENEFITS for code in chosen):
         problems.append(
-            FieldError("benefits", "Select the benefits you get, or 'I do not get any'")
+            FieldError("benefits", _("Select the benefits you get, or 'I do not get any'"))
         )
     elif len(chosen) > 1 and any(code in ALONE for code in chosen):
-        problems.append(FieldError("benefits", "Select benefits, or one of the last two answers"))
+        problems.append(
+            FieldError("benefits", _("Select benefits, or one of the last two answers"))
+        )
     if "UC" in chosen and declared.uc_work_allowance not in YES_NO_UNSURE:
-        problems.append(FieldError("uc_work_allowance", "Say if you have a work allowance"))
+        problems.append(FieldError("uc_work_allowance", _("Say if you have a work allowance")))
     housing_matters = "UC" in chosen and declared.uc_work_allowance == "yes"
     if (housing_matters or declared.uc_housing) and declared.uc_housing not in YES_NO_UNSURE:
-        problems.append(FieldError("uc_housing", "Say if your Universal Credit helps with rent"))
+        problems.append(FieldError("uc_housing", _("Say if your Universal Credit helps with rent")))
     if declared.uc_period_day is not None and not 1 <= declared.uc_period_day <= 31:
-        problems.append(FieldError("uc_period_day", "Enter a day from 1 to 31, or leave it"))
+        problems.append(FieldError("uc_period_day", _(DAY_PROBLEM)))
     if problems:
         raise DomainError(problems[0].message, errors=problems)
 

@@ -17,9 +17,11 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from app import audit
+from app import audit, i18n
 from app.db import transaction
 from app.errors import Conflict, DomainError, FieldError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from participation.services import expressions
 from payments.money import parse_pounds, pounds
@@ -30,31 +32,42 @@ LONDON = ZoneInfo("Europe/London")
 WORDING_VERSION = "2026-11.1"
 """Version of the words below: change it whenever they change, so a record says what was read."""
 
-ADVICE = {"yes": "Yes", "no": "No", "not_say": "I would rather not say"}
+ADVICE = {"yes": N_("Yes"), "no": N_("No"), "not_say": N_("I would rather not say")}
 
 GENERAL = (
-    "Expenses are not earnings. Money we pay back for travel, food, care or other costs does "
-    "not count for your benefits.",
-    "You can say no to the fee, or take less. The benefit rules do not count money you did "
-    "not take, because you are taking part as someone who uses services.",
-    "Vouchers are not a way around the rules. The DWP has said vouchers do not affect "
-    "Universal Credit. Other benefits may count vouchers as earnings.",
-    "The limits are for all the money you earn, not only what we pay you.",
+    N_(
+        "Expenses are not earnings. Money we pay back for travel, food, care or other costs "
+        "does not count for your benefits."
+    ),
+    N_(
+        "You can say no to the fee, or take less. The benefit rules do not count money you did "
+        "not take, because you are taking part as someone who uses services."
+    ),
+    N_(
+        "Vouchers are not a way around the rules. The DWP has said vouchers do not affect "
+        "Universal Credit. Other benefits may count vouchers as earnings."
+    ),
+    N_("The limits are for all the money you earn, not only what we pay you."),
 )
+"""Marked for translation: ``briefing`` gives them in the reader's language."""
 ADVICE_PLACES = (
-    ("Citizens Advice", "https://www.citizensadvice.org.uk", "Free, private advice on benefits."),
+    (
+        "Citizens Advice",
+        "https://www.citizensadvice.org.uk",
+        N_("Free, private advice on benefits."),
+    ),
     (
         "Turn2us",
         "https://www.turn2us.org.uk",
-        "A free benefits calculator, and help to find support.",
+        N_("A free benefits calculator, and help to find support."),
     ),
     (
-        "Your local welfare rights service",
+        N_("Your local welfare rights service"),
         "",
-        "Free advice from your council or a local charity. Ask us for their details.",
+        N_("Free advice from your council or a local charity. Ask us for their details."),
     ),
 )
-CARERS_UK = ("Carers UK", "https://www.carersuk.org", "Help for carers with Carer's Allowance.")
+CARERS_UK = ("Carers UK", "https://www.carersuk.org", N_("Help for carers with Carer's Allowance."))
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,7 @@ class ChoiceView:
     @property
     def words(self) -> str:
         """'A smaller amount: £20', 'Give my fee to a charity: Shelter'..."""
-        label = offers.CHOICES.get(self.choice, self.choice)
+        label = _(offers.CHOICES[self.choice]) if self.choice in offers.CHOICES else self.choice
         if self.choice == "reduced" and self.reduced_pence is not None:
             return f"{label}: {pounds(self.reduced_pence)}"
         return f"{label}: {self.charity}" if self.choice == "charity" else label
@@ -131,14 +144,15 @@ async def briefing(
     offer = await offers.offer_for(opportunity, day)
     declared, facts = await benefits.facts_for(sealer, subject, offer.fee_pence, day, actor)
     figures = await thresholds.in_force(day)
-    general: tuple[str, ...] = GENERAL
+    general = tuple(_(line) for line in GENERAL)
     if "trading_allowance" in figures:
-        allowance = figures["trading_allowance"].shown
-        general += (
-            f"Tax: if all you get from small jobs like this is {allowance} or less in a tax "
-            "year (6 April to 5 April), you do not need to tell HMRC.",
+        tax = _(
+            "Tax: if all you get from small jobs like this is %(amount)s or less in a tax "
+            "year (6 April to 5 April), you do not need to tell HMRC."
         )
-    places = ADVICE_PLACES + ((CARERS_UK,) if declared and "CA" in declared.benefits else ())
+        general += (tax % {"amount": figures["trading_allowance"].shown},)
+    found = ADVICE_PLACES + ((CARERS_UK,) if declared and "CA" in declared.benefits else ())
+    places = tuple((_(name), link, _(about)) for name, link, about in found)
     return Briefing(
         opportunity=opportunity,
         title=title,
@@ -160,9 +174,9 @@ async def record(
     """Record the person's informed choice with the facts they saw (one transaction)."""
     shown = await briefing(sealer, subject, opportunity, actor)
     if shown.locked:
-        raise Conflict(LOCKED)
+        raise Conflict(_(LOCKED))
     if answer.shown_version and answer.shown_version != shown.threshold_version:
-        message = (
+        message = _(
             "The benefit figures changed while you were reading. Read them again, then choose."
         )
         raise Conflict(message, errors=[FieldError("choice", message)])
@@ -171,7 +185,7 @@ async def record(
     facts = _facts_json(shown, answer.choice, reduced)
     async with transaction():
         if await ledger.has_approved(subject, opportunity):
-            raise Conflict(LOCKED)
+            raise Conflict(_(LOCKED))
         sealed = await sealer.seal(PaymentChoice, row, subject, {"facts": facts})
         await PaymentChoice.insert(
             PaymentChoice(
@@ -199,7 +213,7 @@ async def record(
     return row
 
 
-LOCKED = (
+LOCKED = N_(
     "Your payment has been approved, so this choice is now fixed. To change it, contact the "
     "co-production team."
 )
@@ -234,25 +248,42 @@ async def facts_seen(sealer: Sealer, choice: UUID, actor: audit.Actor) -> dict[s
 
 
 STATE_WORDS = {
-    "proposed": "Waiting to be approved",
-    "approved": "Approved. We will pay it soon",
-    "batched": "Being paid",
-    "paid": "Paid",
-    "reversed": "Cancelled",
+    "proposed": N_("Waiting to be approved"),
+    "approved": N_("Approved. We will pay it soon"),
+    "batched": N_("Being paid"),
+    "paid": N_("Paid"),
+    "reversed": N_("Cancelled"),
 }
-KIND_WORDS = {"fee": "Fee", "expense": "Expenses", "voucher": "Voucher", "reversal": "Correction"}
+KIND_WORDS = {
+    "fee": N_("Fee"),
+    "expense": N_("Expenses"),
+    "voucher": N_("Voucher"),
+    "reversal": N_("Correction"),
+}
+"""Marked for translation: ``state_words`` and ``kind_words`` give them in the reader's language."""
+
+
+def state_words(state: str) -> str:
+    return _(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+def kind_words(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind.title()
 
 
 async def payments_of(subject: UUID) -> list[dict[str, Any]]:
-    """The person's own payments, newest first, in plain words."""
+    """The person's own payments, newest first, in plain words (in the reader's language; an
+    expense's description is the kind of expense's label, so that is translated too)."""
     rows = await ledger.entries(subject=subject, limit=1000)
     return [
         {
-            "when": entry.created_at.astimezone(LONDON).strftime("%-d %B %Y"),
-            "what": KIND_WORDS.get(entry.kind, entry.kind.title()),
-            "description": entry.description,
+            "when": i18n.day(entry.created_at.astimezone(LONDON).date()),
+            "what": kind_words(entry.kind),
+            "description": _(entry.description)
+            if entry.kind == "expense" and entry.description
+            else entry.description,
             "amount": pounds(entry.amount_pence),
-            "state": STATE_WORDS.get(entry.state, entry.state),
+            "state": state_words(entry.state),
         }
         for entry in reversed(rows)
     ]
@@ -264,15 +295,15 @@ def _checked(answer: Answer, offer: offers.Offer) -> tuple[int | None, str]:
     reduced: int | None = None
     charity = answer.charity.strip()
     if answer.choice not in offer.offered:
-        problems.append(FieldError("choice", "Select how you want to be paid"))
+        problems.append(FieldError("choice", _("Select how you want to be paid")))
     if answer.choice == "reduced":
         reduced = _reduced(answer.reduced, offer.fee_pence, problems)
     if answer.choice == "charity" and not 2 <= len(charity) <= 150:
         problems.append(
-            FieldError("charity", "Enter the name of the charity (150 letters or fewer)")
+            FieldError("charity", _("Enter the name of the charity (150 letters or fewer)"))
         )
     if answer.advice not in ADVICE:
-        problems.append(FieldError("advice", "Say if you have had free advice about this"))
+        problems.append(FieldError("advice", _("Say if you have had free advice about this")))
     if problems:
         raise DomainError(problems[0].message, errors=problems)
     return reduced, charity if answer.choice == "charity" else ""
@@ -281,18 +312,19 @@ def _checked(answer: Answer, offer: offers.Offer) -> tuple[int | None, str]:
 def _reduced(text: str, fee: int | None, problems: list[FieldError]) -> int | None:
     if fee is None:
         problems.append(
-            FieldError("reduced", "We do not know the fee yet, so choose another way for now")
+            FieldError("reduced", _("We do not know the fee yet, so choose another way for now"))
         )
         return None
     try:
-        pence = parse_pounds(text, "reduced", "the amount you want")
+        pence = parse_pounds(text, "reduced", N_("the amount you want"))
     except DomainError as wrong:
         problems.extend(wrong.errors)
         return None
     if pence == 0:
-        problems.append(FieldError("reduced", "Enter more than £0, or choose no fee"))
+        problems.append(FieldError("reduced", _("Enter more than £0, or choose no fee")))
     elif pence > fee:
-        problems.append(FieldError("reduced", f"Enter {pounds(fee)} or less. That is the full fee"))
+        message = _("Enter %(amount)s or less. That is the full fee") % {"amount": pounds(fee)}
+        problems.append(FieldError("reduced", message))
     return pence
 
 
@@ -319,7 +351,7 @@ async def _selected_title(subject: UUID, opportunity: UUID) -> str:
     for row in await expressions.mine(subject):
         if row["opportunity"] == opportunity and row["status"] == "selected":
             return str(row["title"])
-    raise NotFound("There is no such opportunity for you.")
+    raise NotFound(_("There is no such opportunity for you."))
 
 
 _VIEW_COLUMNS = (

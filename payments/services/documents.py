@@ -11,6 +11,11 @@ Discretion: a safe-contact person's documents never name the programme, the oppo
 event in what a keyworker or housemate would read (headings, titles): it says "Meeting".
 Every statement or letter made is audited against the person (the research: "generate and log
 the letter").
+
+Languages: a statement is written in the current language (the participant's own download: the
+language they read the site in). The letter for the benefits office is read by the DWP, which
+works in English and Welsh, so it is written in Welsh for a Welsh reader and in English
+otherwise (``letter_language``); the page says so.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from app import audit
+from app import audit, i18n
 from app.db import transaction
 from app.docs import BODY_SIZE, as_bytes, new_document
 from app.errors import DomainError, FieldError, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from events.services import ics, scheduling
 from events.services.documents import Team
@@ -40,6 +47,13 @@ LONGEST_PERIOD = 366
 COUNTED = ("approved", "batched", "paid")
 """States whose money the totals and the benefits letter count: agreed or paid, not cancelled."""
 DISCREET = ics.DISCREET_TITLE
+LETTER_LANGUAGES = ("en", "cy")
+"""The languages a benefits office reads: the letter for it is in one of these."""
+
+
+def letter_language(code: str) -> str:
+    """The language of the letter for the benefits office, for a reader of ``code``."""
+    return code if code in LETTER_LANGUAGES else i18n.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class Period:
 
     @property
     def words(self) -> str:
-        return f"{_day(self.start)} to {_day(self.end)}"
+        return _("%(start)s to %(end)s") % {"start": _day(self.start), "end": _day(self.end)}
 
 
 @dataclass(frozen=True)
@@ -88,15 +102,18 @@ def period(start: str, end: str) -> Period:
     """The dates typed (YYYY-MM-DD), checked: real dates, start before end, a year at most."""
     problems = []
     parsed = {}
-    for field, text, what in (("from", start, "start"), ("to", end, "end")):
+    for field, text, message in (
+        ("from", start, N_("Enter the start date, for example 2026-04-06")),
+        ("to", end, N_("Enter the end date, for example 2026-04-06")),
+    ):
         try:
             parsed[field] = date.fromisoformat(text.strip())
         except ValueError:
-            problems.append(FieldError(field, f"Enter the {what} date, for example 2026-04-06"))
+            problems.append(FieldError(field, _(message)))
     if not problems and parsed["from"] > parsed["to"]:
-        problems.append(FieldError("to", "The end date must be the same as or after the start"))
+        problems.append(FieldError("to", _("The end date must be the same as or after the start")))
     elif not problems and (parsed["to"] - parsed["from"]).days >= LONGEST_PERIOD:
-        problems.append(FieldError("to", "Choose a period of one year or less"))
+        problems.append(FieldError("to", _("Choose a period of one year or less")))
     if problems:
         raise DomainError(problems[0].message, errors=problems)
     return Period(parsed["from"], parsed["to"])
@@ -157,11 +174,11 @@ async def _line(entry: ledger.EntryView, discreet: bool) -> Line:
     return Line(
         day=_day(entry.created_at.astimezone(LONDON).date()),
         what=await _what_for(entry, discreet),
-        kind=choices.KIND_WORDS.get(entry.kind, entry.kind.title()),
+        kind=choices.kind_words(entry.kind),
         earnings=entry.kind in ledger.EARNINGS,
         amount_pence=entry.amount_pence,
-        how=vocabulary.METHODS.get(entry.method, "Not set yet"),
-        state=choices.STATE_WORDS.get(entry.state, entry.state),
+        how=_(vocabulary.METHODS.get(entry.method, N_("Not set yet"))),
+        state=choices.state_words(entry.state),
         paid_on=paid_on,
         counted=entry.state in COUNTED,
     )
@@ -180,90 +197,130 @@ async def _what_for(entry: ledger.EntryView, discreet: bool) -> str:
         except NotFound:
             title = ""
     if discreet and title:
-        title = DISCREET
-    return ", ".join(filter(None, [title, entry.description])) or "Taking part"
+        title = _(DISCREET)
+    description = entry.description
+    if entry.kind == "expense" and description:
+        description = _(description)  # the kind of expense's label
+    return ", ".join(filter(None, [title, description])) or _("Taking part")
 
 
 def statement_docx(found: Statement, team: Team) -> bytes:
     """The statement as a document: each payment, then the totals (fees apart from expenses)."""
     document = new_document(BODY_SIZE)
     document.add_paragraph(team.council)
-    document.add_heading("Payment statement", level=0)
-    document.add_paragraph(f"For: {found.name or 'you'}")
-    document.add_paragraph(f"Payee reference: {found.reference or 'None yet'}")
-    document.add_paragraph(f"Period: {found.period.words}")
+    document.add_heading(_("Payment statement"), level=0)
+    document.add_paragraph(_("For: %(name)s") % {"name": found.name or _("you")})
+    reference = found.reference or _("None yet")
+    document.add_paragraph(_("Payee reference: %(reference)s") % {"reference": reference})
+    document.add_paragraph(_("Period: %(period)s") % {"period": found.period.words})
     if not found.lines:
-        document.add_paragraph("There are no payments in this period.")
+        document.add_paragraph(_("There are no payments in this period."))
     for line in found.lines:
         document.add_heading(f"{line.day}: {pounds(line.amount_pence)} {line.kind.lower()}", 2)
-        document.add_paragraph(f"What for: {line.what}")
-        document.add_paragraph(f"How paid: {line.how}")
-        paid = f", on {line.paid_on}" if line.paid_on else ""
-        document.add_paragraph(f"Where it is: {line.state}{paid}")
-    document.add_heading("Totals", level=1)
-    document.add_paragraph(f"Fees and vouchers: {pounds(found.fees_pence)}")
-    document.add_paragraph(f"Expenses paid back: {pounds(found.expenses_pence)}")
+        document.add_paragraph(_("What for: %(what)s") % {"what": line.what})
+        document.add_paragraph(_("How paid: %(how)s") % {"how": line.how})
+        state = {"state": line.state, "day": line.paid_on}
+        where = (
+            _("Where it is: %(state)s, on %(day)s") if line.paid_on else _("Where it is: %(state)s")
+        )
+        document.add_paragraph(where % state)
+    document.add_heading(_("Totals"), level=1)
     document.add_paragraph(
-        "Expenses are money paid back for costs, like bus fares. They are not earnings. The "
-        "totals count payments approved or paid. They leave out cancelled payments and "
-        "payments still waiting to be approved."
+        _("Fees and vouchers: %(amount)s") % {"amount": pounds(found.fees_pence)}
+    )
+    document.add_paragraph(
+        _("Expenses paid back: %(amount)s") % {"amount": pounds(found.expenses_pence)}
+    )
+    document.add_paragraph(
+        _(
+            "Expenses are money paid back for costs, like bus fares. They are not earnings. The "
+            "totals count payments approved or paid. They leave out cancelled payments and "
+            "payments still waiting to be approved."
+        )
     )
     _questions(document, team)
     return as_bytes(document)
 
 
 def benefits_letter_docx(found: Statement, team: Team, address: str, today: date) -> bytes:
-    """The letter for the Jobcentre or benefits office, on the council's letterhead."""
-    who = found.name or "The person named on this letter"
+    """The letter for the Jobcentre or benefits office, on the council's letterhead (in the
+    current language: make it inside ``use_locale(letter_language(...))``)."""
+    who = found.name or _("The person named on this letter")
+    reach = {"phone": team.phone, "email": team.email}
     document = new_document(BODY_SIZE)
-    for heading in filter(None, (team.council, address, f"Phone: {team.phone}", team.email)):
+    phone = _("Phone: %(phone)s") % reach
+    for heading in filter(None, (team.council, address, phone, team.email)):
         document.add_paragraph(heading)
     document.add_paragraph(_day(today))
-    document.add_paragraph("To whom it may concern")
-    document.add_heading(f"Payments to {who}", level=1)
+    document.add_paragraph(_("To whom it may concern"))
+    document.add_heading(_("Payments to %(who)s") % {"who": who}, level=1)
     for text in _letter_words(who, team.council, found.period):
         document.add_paragraph(text)
     counted = [line for line in found.lines if line.counted]
     if not counted:
-        document.add_paragraph("We made no payments in this period.")
+        document.add_paragraph(_("We made no payments in this period."))
     for line in counted:
-        paid = f", paid on {line.paid_on}" if line.paid_on else f" ({line.state.lower()})"
-        document.add_paragraph(
-            f"{line.day}: {pounds(line.amount_pence)}, {line.kind.lower()}{paid}",
-            style="List Bullet",
+        document.add_paragraph(_letter_line(line), style="List Bullet")
+    fees, spent = pounds(found.fees_pence), pounds(found.expenses_pence)
+    document.add_paragraph(_("Fees and vouchers in total: %(amount)s") % {"amount": fees})
+    document.add_paragraph(_("Expenses in total: %(amount)s") % {"amount": spent})
+    document.add_paragraph(
+        _(
+            "Expenses are reimbursed costs, such as travel, food or care, that were paid to "
+            "take part. They are not earnings."
         )
-    document.add_paragraph(f"Fees and vouchers in total: {pounds(found.fees_pence)}")
-    document.add_paragraph(f"Expenses in total: {pounds(found.expenses_pence)}")
-    document.add_paragraph(
-        "Expenses are reimbursed costs, such as travel, food or care, that were paid to take "
-        "part. They are not earnings."
     )
     document.add_paragraph(
-        f"If you have any questions, please ring us on {team.phone} or email {team.email}."
+        _("If you have any questions, please ring us on %(phone)s or email %(email)s.") % reach
     )
-    document.add_paragraph("Yours faithfully,")
-    document.add_paragraph("The co-production team")
+    document.add_paragraph(_("Yours faithfully,"))
+    document.add_paragraph(_("The co-production team"))
     document.add_paragraph(team.council)
     return as_bytes(document)
 
 
+def _letter_line(line: Line) -> str:
+    said = {
+        "day": line.day,
+        "amount": pounds(line.amount_pence),
+        "kind": line.kind.lower(),
+        "paid_on": line.paid_on,
+        "state": line.state.lower(),
+    }
+    if line.paid_on:
+        return _("%(day)s: %(amount)s, %(kind)s, paid on %(paid_on)s") % said
+    return _("%(day)s: %(amount)s, %(kind)s (%(state)s)") % said
+
+
 def _letter_words(who: str, council: str, within: Period) -> tuple[str, ...]:
+    said = {"who": who, "council": council, "period": within.words}
     return (
-        f"{who} takes part in involvement (co-production) work with {council} as a member of "
-        "the public. They share their experience of using services to help us plan and "
-        "improve them.",
-        f"This is not employment. {who} is not our employee or worker, has no employment "
-        "contract and no set hours, and can stop taking part at any time.",
-        f"{who} may decline a payment or ask for a smaller amount. A payment is offered as a "
-        "thank you for their time.",
-        f"These are the payments we made to {who} from {within.words}:",
+        _(
+            "%(who)s takes part in involvement (co-production) work with %(council)s as a "
+            "member of the public. They share their experience of using services to help us "
+            "plan and improve them."
+        )
+        % said,
+        _(
+            "This is not employment. %(who)s is not our employee or worker, has no employment "
+            "contract and no set hours, and can stop taking part at any time."
+        )
+        % said,
+        _(
+            "%(who)s may decline a payment or ask for a smaller amount. A payment is offered "
+            "as a thank you for their time."
+        )
+        % said,
+        _("These are the payments we made to %(who)s from %(period)s:") % said,
     )
 
 
 def _questions(document: Any, team: Team) -> None:
-    document.add_heading("Questions?", level=1)
-    document.add_paragraph(f"Ring us on {team.phone} or email {team.email}.")
+    document.add_heading(_("Questions?"), level=1)
+    reach = {"phone": team.phone, "email": team.email}
+    document.add_paragraph(_("Ring us on %(phone)s or email %(email)s.") % reach)
 
 
 def _day(day: date | datetime) -> str:
-    return day.strftime("%-d %B %Y")
+    """'6 April 2026' in the current language."""
+    return i18n.day(day.date() if isinstance(day, datetime) else day)

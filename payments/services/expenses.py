@@ -22,9 +22,11 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from app import audit
+from app import audit, i18n
 from app.db import transaction
 from app.errors import Conflict, DomainError, FieldError, Forbidden, NotFound
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from events.services import guests, scheduling
 from payments import vocabulary
@@ -46,13 +48,15 @@ RECEIPT_TYPES = {
 """What a receipt may be, known by its first bytes (never by its name): JPEG, PNG or PDF."""
 STAFF = frozenset({"coordinator", "organiser", "finance", "admin"})
 DECIDERS = frozenset({"finance", "admin"})
-ADVANCE_WORDS = "Paid before the event so you are never out of pocket"
+ADVANCE_WORDS = N_("Paid before the event so you are never out of pocket")
 STATUS_WORDS = {
-    "submitted": "Waiting for finance to check it",
-    "approved": "Approved. We will pay it soon",
-    "rejected": "Not approved",
+    "submitted": N_("Waiting for finance to check it"),
+    "approved": N_("Approved. We will pay it soon"),
+    "rejected": N_("Not approved"),
 }
-RECEIPT_NEEDED = "Add a photo or scan of the receipt"
+"""Marked for translation: ``ClaimView.status_words`` gives them in the reader's language."""
+RECEIPT_NEEDED = N_("Add a photo or scan of the receipt")
+EVENT_NEEDED = N_("Choose the event the cost was for")
 CLAIM_WINDOW = timedelta(days=180)
 """How far back a person can claim on their own: events that ended within about six months."""
 
@@ -105,27 +109,32 @@ class ClaimView:
 
     @property
     def category_words(self) -> str:
-        return vocabulary.EXPENSES.get(self.category, self.category)
+        return category_words(self.category)
 
     @property
     def status_words(self) -> str:
-        return STATUS_WORDS.get(self.status, self.status)
+        return _(STATUS_WORDS[self.status]) if self.status in STATUS_WORDS else self.status
 
     @property
     def amount(self) -> str:
         return pounds(self.amount_pence)
 
 
+def category_words(category: str) -> str:
+    """A kind of expense in the reader's language ('Taxi', 'Tacsi')."""
+    return _(vocabulary.EXPENSES[category]) if category in vocabulary.EXPENSES else category
+
+
 def receipt_from(content: bytes) -> Receipt:
     """Check an upload: not empty, 5 MB at most, and a JPEG, PNG or PDF by its first bytes."""
     if not content:
-        raise _invalid("receipt", "The receipt file is empty. Choose the photo or scan again")
+        raise _invalid("receipt", _("The receipt file is empty. Choose the photo or scan again"))
     if len(content) > MAX_RECEIPT_BYTES:
-        raise _invalid("receipt", "The receipt must be smaller than 5 MB", status=413)
+        raise _invalid("receipt", _("The receipt must be smaller than 5 MB"), status=413)
     for magic, media_type in RECEIPT_TYPES.items():
         if content.startswith(magic):
             return Receipt(content, media_type)
-    raise _invalid("receipt", "The receipt must be a JPEG, PNG or PDF file")
+    raise _invalid("receipt", _("The receipt must be a JPEG, PNG or PDF file"))
 
 
 async def rules_in_force(on: date | None = None) -> dict[str, ExpenseRule]:
@@ -135,20 +144,23 @@ async def rules_in_force(on: date | None = None) -> dict[str, ExpenseRule]:
 
 
 def what_it_pays(rule: ExpenseRule) -> str:
-    """'The actual cost, with a receipt, up to £20', '45p a mile', 'A flat £5'..."""
+    """'The actual cost, with a receipt, up to £20', '45p a mile', 'A flat £5'... (in the
+    reader's language: each piece is a whole phrase to translate)."""
+    rate = {"amount": pounds(rule.rate_pence), "pence": rule.rate_pence}
     if rule.basis == "per_mile":
-        words = f"{rule.rate_pence}p a mile" if rule.rate_pence < 100 else ""
-        words = words or f"{pounds(rule.rate_pence)} a mile"
+        words = _("%(pence)sp a mile") if rule.rate_pence < 100 else _("%(amount)s a mile")
+        words %= rate
     elif rule.basis == "flat":
-        words = f"A flat {pounds(rule.rate_pence)}"
+        words = _("A flat %(amount)s") % rate
     else:
-        words = "The actual cost" + (", with a receipt" if rule.receipt_required else "")
+        words = _("The actual cost, with a receipt") if rule.receipt_required else ""
+        words = words or _("The actual cost")
     if rule.cap_pence is not None:
-        words += f", up to {pounds(rule.cap_pence)}"
+        words += _(", up to %(amount)s") % {"amount": pounds(rule.cap_pence)}
     if rule.pre_approval_required:
-        words += ". Agree it with us first"
+        words += _(". Agree it with us first")
     if rule.advance_allowed:
-        words += ". We can pay it before the event"
+        words += _(". We can pay it before the event")
     return words
 
 
@@ -161,7 +173,7 @@ async def claimable_events(subject: UUID) -> dict[UUID, str]:
             continue
         invited = await guests.of_event(event["id"])
         if any(i["subject"] == subject and i["reply"] != "declined" for i in invited):
-            day = event["starts_at"].astimezone(LONDON).strftime("%-d %B %Y")
+            day = i18n.day(event["starts_at"].astimezone(LONDON).date())
             shown[event["id"]] = f"{event['title']}, {day}"
     return shown
 
@@ -172,7 +184,7 @@ async def submit(sealer: Sealer, claim: Claim, actor: audit.Actor) -> UUID:
     _may_submit(claim.subject, actor)
     rule = (await rules_in_force()).get(claim.category)
     if rule is None:
-        raise _invalid("category", "Choose a kind of expense from the list")
+        raise _invalid("category", _("Choose a kind of expense from the list"))
     amount = _amount(claim, rule)
     await _check(claim, rule, amount)
     await _own_event(claim, actor)
@@ -320,30 +332,32 @@ def _amount(claim: Claim, rule: ExpenseRule) -> int:
     """The amount the rule pays: typed (receipted), miles times the rate, or the flat rate."""
     if rule.basis == "per_mile":
         if claim.miles is None or not 1 <= claim.miles <= MAX_MILES:
-            raise _invalid("miles", f"Enter how many miles, a whole number from 1 to {MAX_MILES}")
+            message = _("Enter how many miles, a whole number from 1 to %(most)s")
+            raise _invalid("miles", message % {"most": MAX_MILES})
         return claim.miles * rule.rate_pence
     if rule.basis == "flat":
         return rule.rate_pence
     if claim.amount_pence is None or claim.amount_pence <= 0:
-        raise _invalid("amount", "Enter how much it cost, like 4.50")
+        raise _invalid("amount", _("Enter how much it cost, like 4.50"))
     return claim.amount_pence
 
 
 async def _check(claim: Claim, rule: ExpenseRule, amount: int) -> None:
-    words = vocabulary.EXPENSES.get(claim.category, claim.category).lower()
+    words = {"what": category_words(claim.category).lower(), "most": MAX_DETAILS}
     if rule.cap_pence is not None and amount > rule.cap_pence:
-        message = f"The most we pay for {words} is {pounds(rule.cap_pence)}"
+        message = _("The most we pay for %(what)s is %(amount)s")
+        message %= words | {"amount": pounds(rule.cap_pence)}
         raise _invalid("miles" if rule.basis == "per_mile" else "amount", message)
     if claim.in_advance and not rule.advance_allowed:
-        raise _invalid("in_advance", f"We cannot pay {words} before the event. Claim it after")
+        message = _("We cannot pay %(what)s before the event. Claim it after") % words
+        raise _invalid("in_advance", message)
     if not 1 <= len(claim.details.strip()) <= MAX_DETAILS:
-        raise _invalid(
-            "details", f"Say what the cost was for, in {MAX_DETAILS} characters or fewer"
-        )
+        message = _("Say what the cost was for, in %(most)s characters or fewer") % words
+        raise _invalid("details", message)
     if rule.receipt_required and claim.receipt is None:
-        raise _invalid("receipt", RECEIPT_NEEDED)
+        raise _invalid("receipt", _(RECEIPT_NEEDED))
     if claim.event is None and claim.opportunity is None:
-        raise _invalid("event", "Choose the event the cost was for")
+        raise _invalid("event", _(EVENT_NEEDED))
     if claim.event is not None:
         await scheduling.get(claim.event)  # 404 when there is no such event
 
@@ -353,12 +367,12 @@ async def _own_event(claim: Claim, actor: audit.Actor) -> None:
     if actor.id != str(claim.subject) or claim.event is None:
         return
     if claim.event not in await claimable_events(claim.subject):
-        raise _invalid("event", "Choose one of your events from the list")
+        raise _invalid("event", _("Choose one of your events from the list"))
 
 
 def _may_submit(subject: UUID, actor: audit.Actor) -> None:
     if actor.id != str(subject) and not _roles(actor) & STAFF:
-        raise Forbidden("You can only claim your own expenses.")
+        raise Forbidden(_("You can only claim your own expenses."))
 
 
 def _must_decide(actor: audit.Actor) -> None:

@@ -12,18 +12,21 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from app.i18n import N_
+from app.i18n import gettext as _
 from events.services import attendance, ics, scheduling
 from participation.services import opportunities
 from payments.money import pounds
 from payments.services import policy
 
 CHOICES = {
-    "full": "The full fee",
-    "reduced": "A smaller amount",
-    "voucher": "A voucher instead of money",
-    "charity": "Give my fee to a charity",
-    "expenses_only": "No fee. Just pay back my expenses",
+    "full": N_("The full fee"),
+    "reduced": N_("A smaller amount"),
+    "voucher": N_("A voucher instead of money"),
+    "charity": N_("Give my fee to a charity"),
+    "expenses_only": N_("No fee. Just pay back my expenses"),
 }
+"""Marked for translation: shown with ``_(label)``."""
 METHODS = {
     "reduced": "reduced_amount",
     "voucher": "e_voucher",
@@ -112,5 +115,10 @@ def _rate_words(in_force: policy.PolicyView, activity: str) -> str:
     )
     if rate is None:
         return ""
-    per = {"hour": "an hour", "half_day": "a half day", "day": "a day", "task": "a task"}
-    return f"{pounds(rate.amount_pence)} {per[rate.unit]}"
+    per = {
+        "hour": _("%(amount)s an hour"),
+        "half_day": _("%(amount)s a half day"),
+        "day": _("%(amount)s a day"),
+        "task": _("%(amount)s a task"),
+    }
+    return per[rate.unit] % {"amount": pounds(rate.amount_pence)}

@@ -22,9 +22,11 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from app import audit, mail
+from app import audit, i18n, mail
 from app.db import transaction
 from app.errors import Conflict, DomainError, FieldError
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.sealed import Sealer
 from participation.services import contact
 from payments.tables import Payee
@@ -34,10 +36,11 @@ REFERENCE_LETTERS = string.ascii_uppercase + string.digits
 REFERENCE_TRIES = 10
 LONGEST_NAME = 70
 MESSAGES = {
-    "account_name": f"Enter the name on the account, in {LONGEST_NAME} characters or fewer",
-    "sort_code": "Enter a 6-digit sort code, like 30-99-50",
-    "account_number": "Enter an 8-digit account number, like 00733445",
+    "account_name": N_("Enter the name on the account, in %(most)s characters or fewer"),
+    "sort_code": N_("Enter a 6-digit sort code, like 30-99-50"),
+    "account_number": N_("Enter an 8-digit account number, like 00733445"),
 }
+"""Marked for translation; ``checked`` gives them in the reader's language."""
 SPACERS = re.compile(r"[\s-]+")
 
 
@@ -91,7 +94,8 @@ def checked(details: BankDetails) -> BankDetails:
         if bad
     ]
     if wrong:
-        errors = [FieldError(field, MESSAGES[field]) for field in wrong]
+        most = {"most": LONGEST_NAME}
+        errors = [FieldError(field, _(MESSAGES[field]) % most) for field in wrong]
         raise DomainError(errors[0].message, errors=errors)
     return BankDetails(name, f"{sort_code[:2]}-{sort_code[2:4]}-{sort_code[4:]}", number)
 
@@ -148,21 +152,23 @@ async def masked(sealer: Sealer, subject: UUID, actor: audit.Actor) -> Masked | 
 
 async def _new_reference() -> str:
     """A payee reference no one has yet (36^8 of them: a clash is rare, and retried)."""
-    for _ in range(REFERENCE_TRIES):
-        reference = "P" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(8))
+    for _attempt in range(REFERENCE_TRIES):
+        reference = "P" + "".join(secrets.choice(REFERENCE_LETTERS) for _letter in range(8))
         if not await Payee.exists().where(Payee.reference == reference):
             return reference
-    raise Conflict("We could not save your bank details just now. Try again.")
+    raise Conflict(_("We could not save your bank details just now. Try again."))
 
 
 async def _tell(sealer: Sealer, subject: UUID, actor: audit.Actor, sender: Sender) -> bool:
-    """Queue the email telling the person their details changed; False when they have none."""
+    """Queue the email telling the person their details changed, in the language they chose;
+    False when they have no email address."""
     route = await contact.route_for(sealer, subject, actor)
     if route.email is None:
         return False
     when = datetime.now(UTC).astimezone(LONDON)
     name = route.name.reveal() if route.name and not route.safe_contact else ""
-    email = _discreet_email(when) if route.safe_contact else _email(name, when, sender)
+    with i18n.use_locale(route.language):
+        email = _discreet_email(when) if route.safe_contact else _email(name, when, sender)
     contact.check_discreet(route, email.text, _programme_words(sender))
     await mail.queue(
         sealer,
@@ -180,23 +186,40 @@ class _Words:
 
 
 def _email(name: str, when: datetime, sender: Sender) -> _Words:
+    """The email to the person (in the current language: ``_tell`` sets theirs)."""
+    greeting = _("Hello %(name)s,") % {"name": name} if name else _("Hello there,")
+    changed = _(
+        "The bank details we use to pay you for taking part in %(service)s were changed on "
+        "%(day)s at %(time)s."
+    ) % {"service": sender.service_name, **_when(when)}
     return _Words(
-        "Your bank details were changed",
-        f"Hello {name or 'there'},\n\n"
-        f"The bank details we use to pay you for taking part in {sender.service_name} were "
-        f"changed on {when:%-d %B %Y} at {when:%H:%M}.\n\n"
-        "If you made this change, you do not need to do anything.\n\n"
-        "If you did not make it, reply to this email straight away. We will not pay anything "
-        "into the new account until we have spoken to you.\n",
+        _("Your bank details were changed"),
+        f"{greeting}\n\n{changed}\n\n"
+        + _("If you made this change, you do not need to do anything.")
+        + "\n\n"
+        + _(
+            "If you did not make it, reply to this email straight away. We will not pay "
+            "anything into the new account until we have spoken to you."
+        )
+        + "\n",
     )
 
 
 def _discreet_email(when: datetime) -> _Words:
+    """For a safe-contact person: nothing that names the service, the bank or payments."""
+    updated = _("Your details were updated on %(day)s at %(time)s.") % _when(when)
     return _Words(
-        "Your details were updated",
-        f"Hello,\n\nYour details were updated on {when:%-d %B %Y} at {when:%H:%M}.\n\n"
-        "If this was not you, reply to this email straight away.\n",
+        _("Your details were updated"),
+        _("Hello,")
+        + f"\n\n{updated}\n\n"
+        + _("If this was not you, reply to this email straight away.")
+        + "\n",
     )
+
+
+def _when(when: datetime) -> dict[str, str]:
+    """The day in the current language; the time on the 24-hour clock ('14:05')."""
+    return {"day": i18n.day(when.date()), "time": f"{when:%H:%M}"}
 
 
 def _programme_words(sender: Sender) -> tuple[str, ...]:

@@ -32,11 +32,17 @@ def concrete(path: str) -> str:
 
 
 def every_route(app: Litestar) -> list[tuple[str, str, Any]]:
+    """Each (method, path, handler). A ``.pdf`` path is served by its ``.docx`` path's handler
+    under the same rule, so walking the .docx is enough (each PDF takes seconds to convert)."""
     routes = []
     for route in app.routes:
         for handler in route.route_handlers:
             for method in sorted(getattr(handler, "http_methods", ())):
-                if method not in {"OPTIONS", "HEAD"} and not route.path.startswith("/static"):
+                if (
+                    method not in {"OPTIONS", "HEAD"}
+                    and not route.path.startswith("/static")
+                    and not route.path.endswith(".pdf")
+                ):
                     routes.append((method, route.path, handler))
     return routes
 

@@ -25,6 +25,7 @@ DIRECTION = {"cy": "ltr", "ar": "rtl"}
 TYPED = (
     "Help us choose a day centre",
     "Read the bids from three organisations and score them with us.",
+    "We pay you.",
     "We will explain everything first.",
     "£25 an hour, or a voucher",
     "Step-free venue and a quiet room",
@@ -43,11 +44,14 @@ def t(code: str, english: str) -> str:
     return translated
 
 
-def looked_at(page: Page, code: str, name: str) -> None:
-    """Every page of the journey: in the language, 0 axe violations, a screenshot to look at."""
+def looked_at(page: Page, code: str, name: str, *, lists_demo_data: bool = False) -> None:
+    """Every page of the journey: in the language, 0 axe violations, a screenshot to look at.
+    A page listing the demo's opportunities shows what its coordinators typed, in English; the
+    in-process walk (tests/app/test_translated_pages.py) checks that page with Welsh data."""
     expect(page.locator("html")).to_have_attribute("lang", code)
     expect(page.locator("html")).to_have_attribute("dir", DIRECTION[code])
-    assert english_left(page.content(), TYPED) == []
+    if not lists_demo_data:
+        assert english_left(page.content(), TYPED) == []
     assert_accessible(page)
     screenshot(page, f"lang-{code}-{name}")
 
@@ -84,7 +88,7 @@ def choose_the_language(page: Page, code: str) -> None:
 def find_the_opportunity(page: Page, code: str, title: str) -> None:
     page.get_by_role("button", name=t(code, "See ways to take part")).click()
     expect(page.locator("h1")).to_have_text(t(code, "Ways to take part"))
-    looked_at(page, code, "take-part")
+    looked_at(page, code, "take-part", lists_demo_data=True)
     page.get_by_role("link", name=title, exact=True).click()
     expect(page.locator("h1")).to_have_text(title)
     looked_at(page, code, "opportunity")
@@ -104,8 +108,8 @@ def express_interest(page: Page, code: str, email: str) -> None:
 
     page.get_by_label(t(code, "Your name")).fill("Nia")
     page.get_by_label(t(code, "Email address (optional)")).fill(email)
-    page.locator("#preferred_route-email").check()
-    page.locator("#safe_contact-no").check()
+    page.locator("input[name=preferred_route][value=email]").check()
+    page.locator("input[name=safe_contact][value=no]").check()
     page.locator("input[name=consents][value=register]").check()
     page.locator("input[name=consents][value=contact]").check()
     page.get_by_role("button", name=t(code, "Send")).click()

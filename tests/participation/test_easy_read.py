@@ -19,7 +19,7 @@ from litestar import Litestar
 from pydantic import ValidationError
 
 from app import accessible_docs
-from app.accessible_docs import Line, NotEasyRead, Section
+from app.accessible_docs import Line, NotEasyRead, Picture, Section
 from app.datamap import Role
 from app.web.forms import FieldProblem
 from participation.services import easy_read, opportunities
@@ -121,7 +121,16 @@ def test_words_are_counted_as_people_read_them() -> None:
 def test_an_easy_read_document_has_a_picture_slot_beside_every_sentence() -> None:
     picture = accessible_docs.EMPTY_SLOT
     sections = [
-        Section("First", lines=(Line("We pay you."), Line("Bring a friend.", picture))),
+        Section(
+            "First",
+            lines=(
+                Line("We pay you."),
+                Line(
+                    "Bring a friend.",
+                    Picture(picture, "image/png", "Picture: Bring a friend.", "/p"),
+                ),
+            ),
+        ),
         Section("Second", lines=(Line("Ring us."),)),
     ]
 

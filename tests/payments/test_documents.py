@@ -219,6 +219,8 @@ async def test_no_url_on_the_documents_page_carries_anything_personal(
         "/your-payments/statement",
         f"/your-payments/{made.opportunity}/what-you-will-be-paid",
         f"/your-payments/{made.opportunity}/what-you-will-be-paid?easy_read=1",
+        f"/your-payments/{made.opportunity}/what-you-will-be-paid/easy-read",
+        f"/your-payments/{made.opportunity}/what-you-will-be-paid/large-print",
     }
     assert str(ann) not in page.text
 
@@ -398,15 +400,26 @@ async def test_what_you_will_be_paid_in_easy_read(
     normal = opened.styles["Normal"]
     assert normal.font.size == Pt(16)
     assert normal.paragraph_format.line_spacing == 1.5
-    assert normal.paragraph_format.space_after == Pt(18)
-    assert opened.styles["Heading 1"].font.size == Pt(22)
-    texts = [p.text for p in opened.paragraphs]
-    start = texts.index("Your fee")
-    assert texts[start + 1 : start + 3] == [
+    assert opened.styles["Heading 1"].font.size == Pt(24)
+    assert [p.text for p in opened.paragraphs][:4] == [
+        "Northshire County Council",
+        "What you will be paid",
+        "Dear Ann,",
+        "You have a place on: Help us choose the new housing support provider.",
+    ]
+    fee_rows = opened.tables[0].rows  # one row a sentence: picture slot left, words right
+    assert [row.cells[1].text for row in fee_rows] == [
         "We pay £25 an hour.",
         f"For the session on {when}, the fee is £75.",
     ]
-    bold = [r.text for p in opened.paragraphs for r in p.runs if r.bold]
+    assert all(len(row.cells[0].paragraphs[0].runs) == 1 for row in fee_rows)  # the slot
+    bold = [
+        r.text
+        for t in opened.tables
+        for row in t.rows
+        for r in row.cells[1].paragraphs[0].runs
+        if r.bold
+    ]
     for fact in ("£25 an hour", "£75", "not chosen", "15 working days", "not earnings"):
         assert fact in bold, fact
     assert standard.status_code == 200

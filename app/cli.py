@@ -16,7 +16,7 @@ import click
 import uvicorn
 
 from app import demo as kernel_demo
-from app import key_jobs
+from app import demo_symbols, key_jobs
 from app.auth import accounts
 from app.auth.dev import sign_in_link
 from app.cli_backup import backup, restore
@@ -36,22 +36,27 @@ from app.vault import Vault
 from app.worker import run_forever, run_once
 from events import demo as events_demo
 from events import demo_council as events_council
+from events import demo_invited
 from participation import demo as participation_demo
-from participation import demo_council, demo_programme, demo_recruitment
+from participation import demo_council, demo_places, demo_programme, demo_recruitment
 from payments import demo as payments_demo
 from payments import demo_council as payments_council
-from payments import demo_expenses, demo_fees, demo_ledger, demo_vouchers
+from payments import demo_expenses, demo_fees, demo_ledger, demo_offers, demo_vouchers
 
 DEMO_STEPS = (
     kernel_demo,
+    demo_symbols,
     participation_demo,
     demo_council,
     demo_recruitment,
     demo_programme,
     events_demo,
     events_council,
+    demo_places,
+    demo_invited,
     payments_demo,
     payments_council,
+    demo_offers,
     demo_fees,
     demo_expenses,
     demo_vouchers,

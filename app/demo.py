@@ -20,8 +20,10 @@ from app.sealed import Sealer
 from app.tables import Account, AuditEvent
 
 DEMO_PARTICIPANT_EMAIL = "jordan@example.org"
-SECOND_PARTICIPANT_EMAIL = "maggie.okonkwo@example.org"
-"""Maggie signs up online in the participation demo; her link is printed with Jordan's."""
+SECOND_PARTICIPANT_NAME = "Gwen Morgan"
+SECOND_PARTICIPANT_EMAIL = "gwen.morgan@example.org"
+"""Gwen signs up online in the participation demo, writing in Welsh; her link is printed with
+Jordan's and opens her profile in Welsh."""
 COORDINATOR_NAME = "Priya Sharma"
 COORDINATOR_EMAIL = "priya.sharma@northshire.example"
 MARK = audit.Actor(id="demo", role="demo")
@@ -93,7 +95,7 @@ def sign_ins() -> list[tuple[str, str]]:
     return [
         *staff,
         ("Jordan, participant", DEMO_PARTICIPANT_EMAIL),
-        ("Maggie Okonkwo, participant", SECOND_PARTICIPANT_EMAIL),
+        (f"{SECOND_PARTICIPANT_NAME}, participant, in Welsh", SECOND_PARTICIPANT_EMAIL),
     ]
 
 

@@ -2,9 +2,10 @@
 
 Twenty-four people with different lives, needs and ways of being reached. Some signed up
 online themselves (each has an account and can sign in with their email code: Jordan, whose
-account the kernel's demo makes, sees a filled profile). The rest were set up by a coordinator
-from a paper form, a phone call or a meeting, so their consents name her as the helper. Every
-email is at example.org and every phone number is in Ofcom's drama ranges.
+account the kernel's demo makes, sees a filled profile; Gwen Morgan reads and writes in
+Welsh). The rest were set up by a coordinator from a paper form, a phone call or a meeting, so
+their consents name her as the helper. Every email is at example.org and every phone number is
+in Ofcom's drama ranges.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from uuid import UUID
 from app import audit
 from app.auth import accounts
 from app.datamap import Role
-from app.demo import COORDINATOR_EMAIL, COORDINATOR_NAME, DEMO_PARTICIPANT_EMAIL
+from app.demo import (
+    COORDINATOR_EMAIL,
+    COORDINATOR_NAME,
+    DEMO_PARTICIPANT_EMAIL,
+    SECOND_PARTICIPANT_NAME,
+)
 from app.sealed import Sealer
 from participation import schemas
 from participation.services import profiles
@@ -27,6 +33,8 @@ WOMENS_AID = {"name": "Sandra", "organisation": "Northshire Women's Aid", "conta
 ALL = ("register", "contact", "share_access_needs", "equality_monitoring")
 NO_EQUALITY = ("register", "contact", "share_access_needs")
 Channel = Literal["web", "paper", "phone", "in_person"]
+GWEN = SECOND_PARTICIPANT_NAME
+"""Writes in Welsh: her profile asks for Cymraeg, so her pages and our emails to her are Welsh."""
 QUIET_MONTHS = {"Tomasz Nowak": 8, "Marcus Reid": 11}
 """Signed up months ago and not heard from since: the coordinator's home (/today) says so."""
 
@@ -150,15 +158,15 @@ PEOPLE = (
         {"age": "35_49", "sex": "female", "ethnicity": "white", "religion": "prefer_not_to_say"},
     ),
     Person(
-        "Gareth Hughes",
+        GWEN,
         date(1971, 6, 12),
-        {**_email("Gareth Hughes"), "phone": "07700 900104"},
+        {**_email(GWEN), "phone": "07700 900104", "language": "cy"},
         "web",
         ALL,
-        (["disability"], "I have used a wheelchair since an accident at work in 2009."),
+        (["disability"], "Rydw i wedi defnyddio cadair olwyn ers damwain yn y gwaith yn 2009."),
         {"activities": ["evaluation_panels", "learning_walks"], "formats": ["in_person"]},
         {"adjustments": ["step_free", "wheelchair_space"], "travel_help": ["taxi"]},
-        {"age": "50_64", "sex": "male", "disability": "yes", "sexual_orientation": "straight"},
+        {"age": "50_64", "sex": "female", "disability": "yes", "sexual_orientation": "straight"},
     ),
     Person(
         "Tomasz Nowak",

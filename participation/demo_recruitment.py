@@ -11,11 +11,20 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from app import audit
+from app.demo import DEMO_PARTICIPANT_EMAIL
 from app.sealed import Sealer
 from participation.schemas import SearchFilters
 from participation.schemas.recruitment import Interest, OpportunityForm, Question, StatusChange
-from participation.services import expressions, opportunities, search, selection
-from participation.tables import CommissioningWork, Opportunity, Outcome
+from participation.services import (
+    expressions,
+    opportunities,
+    outcomes,
+    outcomes_easy_read,
+    profiles,
+    search,
+    selection,
+)
+from participation.tables import CommissioningWork, Opportunity
 
 DEMO_ACTOR = audit.Actor(id="demo", role="coordinator")
 SENDER = selection.Sender(
@@ -27,6 +36,15 @@ WORKS = (
     ("Housing support for people leaving homelessness", 3),
     ("Domestic abuse safe accommodation", 1),
     ("Carers' breaks service", 5),
+)
+OUTCOME = outcomes.OutcomeForm(
+    said="Breaks were too short to rest, and booking by phone only was hard.",
+    did="Breaks now last at least four hours and can be booked online or by text.",
+    changed="yes",
+)
+EASY_OUTCOME = outcomes_easy_read.EasyReadWords(
+    easy_said="You said the breaks were too short.\nYou said booking by phone was hard.",
+    easy_did="Breaks are now at least four hours long.\nYou can book online or by text now.",
 )
 
 
@@ -122,12 +140,14 @@ async def populate(sealer: Sealer) -> list[str]:
     await interest(sealer, made[2], "listening_events")
     await interest(sealer, made[1], "method_statements")  # new: nobody has looked yet
     await _review(sealer, made[0])
-    await _close_and_archive(made[2])
+    await _close_and_archive(sealer, made[2])
     return [
         f"{len(WORKS)} pieces of commissioning work and {len(made)} opportunities "
         "(2 open to the public at /take-part, 1 archived with the rung of the ladder it reached)",
         f"{interested} expressions of interest in the housing panel, shortlisted and selected "
         "on its review board",
+        f"{DEMO_PARTICIPANT_EMAIL} took part in the carers' breaks listening event and was "
+        "sent what changed, with Easy Read words, at /profile/what-changed",
     ]
 
 
@@ -173,15 +193,25 @@ async def _review(sealer: Sealer, opportunity: UUID) -> None:
         )
 
 
-async def _close_and_archive(opportunity: UUID) -> None:
+async def _close_and_archive(sealer: Sealer, opportunity: UUID) -> None:
+    """Jordan had a place; the work ended; "you said, we did" went back to them, with the
+    Easy Read words a coordinator wrote, so the demo shows the loop closed."""
+    jordan = await _jordan_selected(sealer, opportunity)
     await opportunities.move(opportunity, "close", DEMO_ACTOR)
     await opportunities.move(opportunity, "archive", DEMO_ACTOR, rung="co_design")
-    await Outcome.insert(
-        Outcome(
-            id=uuid4(),
-            opportunity=opportunity,
-            said="Breaks were too short to rest, and booking by phone only was hard.",
-            did="Breaks now last at least four hours and can be booked online or by text.",
-            changed="yes",
-        )
-    )
+    outcome = await outcomes.record(opportunity, OUTCOME, DEMO_ACTOR)
+    await outcomes_easy_read.save_words(opportunity, outcome, EASY_OUTCOME, DEMO_ACTOR)
+    if jordan:
+        await outcomes.send(sealer, opportunity, outcome, DEMO_ACTOR, SENDER)
+
+
+async def _jordan_selected(sealer: Sealer, opportunity: UUID) -> bool:
+    jordan = await profiles.find_by_email(sealer, DEMO_PARTICIPANT_EMAIL)
+    if jordan is None:
+        return False
+    me = audit.Actor(id=str(jordan), role="participant")
+    said = Interest(answers={})
+    expression, _ = await expressions.express(sealer, opportunity, jordan, said, me)
+    change = StatusChange(expressions=[expression], status="selected")
+    await selection.set_status(sealer, opportunity, change, DEMO_ACTOR, SENDER)
+    return True

@@ -63,6 +63,7 @@ ADDED = [
     "  staff accounts: Priya Sharma (coordinator), Tom Reilly (organiser), Helen Carter "
     "(finance), Chris Adebayo (admin); sign in with the links below",
     "  a participant account: sign in at /sign-in/email as jordan@example.org",
+    "  5 Easy Read symbols (coin, calendar, house, speech, tick)",
     "  24 participant profiles (2 marked safe contact, 2 paused)",
     "  11 of them signed up online and can sign in with their email; "
     "jordan@example.org sees a filled-in profile",
@@ -73,6 +74,8 @@ ADDED = [
     "/take-part, 1 archived with the rung of the ladder it reached)",
     "  25 expressions of interest in the housing panel, shortlisted and selected on its "
     "review board",
+    "  jordan@example.org took part in the carers' breaks listening event and was sent what "
+    "changed, with Easy Read words, at /profile/what-changed",
     "  a market event opportunity, now closed: 25 expressions of interest (8 selected, "
     "2 reserve, 3 not selected, 4 shortlisted, 1 withdrawn, 7 received)",
     "  2 venues (County Hall with its access features, an online room) and the housing "
@@ -81,6 +84,11 @@ ADDED = [
     "  a market event three weeks ago: 8 invited, 5 came (hours recorded), 1 did not",
     "  its second afternoon in a fortnight: 8 invited, 3 coming, 1 might, 2 can't, "
     "2 not replied yet",
+    "  jordan@example.org and gwen.morgan@example.org asked for places on the housing panel "
+    "and were selected (Gwen Morgan was told in Welsh, the language on her profile)",
+    "  jordan@example.org and gwen.morgan@example.org invited to Housing support panel: day 1 "
+    "(2 emails, Gwen's in Welsh) and both coming; 6 things to arrange from their shared "
+    "access needs, Jordan's taxi booked",
     "  38 benefit and tax figures for 2025/26 and 2026/27, and an approved remuneration "
     "policy paying £25 an hour for panels",
     "  benefits told to us with consent by jordan@example.org and by the person selected "
@@ -88,6 +96,8 @@ ADDED = [
     "  benefits told to us with consent by 33 more people",
     "  payment choices by the 5 people who came to the market event: no fee (expenses only), "
     "a smaller fee, a voucher, the fee to Shelter, the full fee",
+    "  payment choices for the housing panel by jordan@example.org (voucher) and "
+    "gwen.morgan@example.org (full), shown in What you will be paid at /your-payments",
     "  1 fee proposed by the organiser from the attendance of Housing support panel: "
     "briefing (£20)",
     "  4 fees proposed by the organiser from the attendance of Housing support market event: "
@@ -112,7 +122,7 @@ LINKS = re.compile(
             "Helen Carter, finance",
             "Chris Adebayo, admin",
             "Jordan, participant",
-            "Maggie Okonkwo, participant",
+            "Gwen Morgan, participant, in Welsh",
         )
     )
     + r"New links: reciprocity demo --links\n"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from email import message_from_string
+from email.policy import default
 from uuid import UUID
 
 import httpx
@@ -12,10 +15,14 @@ import pytest
 from litestar import Litestar
 
 from app import cli
+from app import demo as kernel_demo
 from app.db import bind_engine, current_engine
 from app.factory import create_app
 from app.sealed import Sealer
 from app.settings import Environment, Settings
+from app.tables import OutboxMessage
+from events.tables import Event, Invitation, LogisticsItem
+from participation.services import opportunities, profiles
 from participation.tables import CommissioningWork, Expression, Opportunity, Participant
 from payments.services import ledger
 from payments.tables import ExportBatch, LedgerEntry, PaymentChoice
@@ -28,9 +35,11 @@ LANDINGS = {
     "Helen Carter, finance": ("/finance", "Batches (2)"),
     "Chris Adebayo, admin": ("/staff", "Helen Carter"),
     "Jordan, participant": ("/profile", "jordan@example.org"),
-    "Maggie Okonkwo, participant": ("/profile", "maggie.okonkwo@example.org"),
+    "Gwen Morgan, participant, in Welsh": ("/profile", "gwen.morgan@example.org"),
 }
 """Each demo account's home, and something of the demo's that it shows."""
+WELSH = "Gwen Morgan, participant, in Welsh"
+HOUSING = "Help us choose the new housing support provider"
 
 
 @pytest.fixture
@@ -119,6 +128,105 @@ async def test_every_printed_link_works_once_and_lands_on_a_home_with_demo_data(
             page = await http.get(home)
             assert page.status_code == 200, who
             assert shows in page.text, who
+            lang = "cy" if who == WELSH else "en-GB"
+            assert f'<html lang="{lang}"' in page.text, who
             again = await http.post(path, data={"_csrf_token": token})
             assert again.status_code == 400
             assert "This link has expired" in again.text
+
+
+@asynccontextmanager
+async def _signed_in_as(
+    who: str, sealer: Sealer, app: Litestar
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in with the demo's printed link for ``who``."""
+    link = dict(await cli._links(sealer, TEST_SECRET, "http://testserver"))[who]
+    transport = RESPONSE_TRAP.watch_urls(httpx.ASGITransport(app=app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        path = link.removeprefix("http://testserver")
+        token = form_token((await http.get(path)).text)
+        assert (await http.post(path, data={"_csrf_token": token})).status_code == 303
+        yield http
+
+
+async def _day_one_invitation(subject: UUID) -> UUID:
+    event = await Event.select(Event.id).where(Event.title == "Housing support panel: day 1")
+    row = (
+        await Invitation.select(Invitation.id, Invitation.reply)
+        .where((Invitation.event == event[0]["id"]) & (Invitation.subject == subject))
+        .first()
+    )
+    assert row is not None
+    assert row["reply"] == "accepted"
+    return UUID(str(row["id"]))
+
+
+async def test_jordan_sees_the_invitation_in_easy_read_what_changed_and_what_they_will_be_paid(
+    council: Sealer, dev_app: Litestar
+) -> None:
+    jordan = await profiles.find_by_email(council, kernel_demo.DEMO_PARTICIPANT_EMAIL)
+    assert jordan is not None
+    invitation = await _day_one_invitation(jordan)
+    housing = (await opportunities.open_now())[0]["id"]
+    taxi = await LogisticsItem.select().where(
+        (LogisticsItem.subject == jordan) & (LogisticsItem.need == "taxi")
+    )
+
+    async with _signed_in_as("Jordan, participant", council, dev_app) as http:
+        events = await http.get("/profile/events")
+        easy = await http.get(f"/profile/events/{invitation}/easy-read")
+        changed = await http.get("/profile/what-changed")
+        paid = await http.get(f"/your-payments/{housing}/what-you-will-be-paid/easy-read")
+        large = await http.get(f"/your-payments/{housing}/what-you-will-be-paid/large-print")
+
+    assert [(row["status"], row["cost_pence"]) for row in taxi] == [("booked", 1800)]
+    assert events.status_code == 200
+    assert f'href="/profile/events/{invitation}/easy-read"' in events.text
+    assert f'href="/profile/events/{invitation}/large-print"' in events.text
+    assert easy.status_code == 200
+    assert "Housing support panel: day 1" in easy.text
+    assert changed.status_code == 200
+    assert "Carers&#39; breaks: tell us what worked" in changed.text
+    assert "Breaks now last at least four hours and can be booked online or by text." in (
+        changed.text
+    )
+    outcome = re.findall(r'href="/profile/what-changed/([\w-]+)/easy-read"', changed.text)
+    assert len(outcome) == 1
+    async with _signed_in_as("Jordan, participant", council, dev_app) as http:
+        easy_outcome = await http.get(f"/profile/what-changed/{outcome[0]}/easy-read")
+    assert "You said the breaks were too short." in easy_outcome.text
+    for page in (paid, large):
+        assert page.status_code == 200
+        assert "What you will be paid" in page.text
+        assert HOUSING in page.text
+        assert "£25" in page.text
+
+
+async def test_gwen_reads_her_pages_and_was_written_to_in_welsh(
+    council: Sealer, dev_app: Litestar
+) -> None:
+    gwen = await profiles.find_by_email(council, kernel_demo.SECOND_PARTICIPANT_EMAIL)
+    assert gwen is not None
+    invitation = await _day_one_invitation(gwen)
+    housing = (await opportunities.open_now())[0]["id"]
+    subjects = set()
+    for message in await OutboxMessage.select().where(OutboxMessage.owner == gwen):
+        opened = (await council.open(OutboxMessage, message))["message"]
+        assert opened is not None
+        subjects.add(str(message_from_string(opened.reveal(), policy=default)["Subject"]))
+
+    async with _signed_in_as(WELSH, council, dev_app) as http:
+        events = await http.get("/profile/events")
+        paid = await http.get(f"/your-payments/{housing}/what-you-will-be-paid/large-print")
+
+    assert subjects == {
+        "Diweddariad gennym ni",
+        "Gwahoddiad: Housing support panel: day 1",
+    }
+    for page in (events, paid):
+        assert page.status_code == 200
+        assert '<html lang="cy"' in page.text
+    assert f'href="/profile/events/{invitation}/easy-read"' in events.text
+    assert "Eich digwyddiadau" in events.text
+    assert "Beth fyddwch chi’n cael eich talu" in paid.text
+    assert "Eich ffi" in paid.text

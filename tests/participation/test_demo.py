@@ -10,7 +10,13 @@ from app import demo as kernel_demo
 from app.auth import accounts
 from app.sealed import Sealer
 from participation import demo, demo_council, demo_recruitment, schemas
-from participation.services import opportunities, profiles, search, selection
+from participation.services import (
+    opportunities,
+    outcomes_easy_read,
+    profiles,
+    search,
+    selection,
+)
 from participation.tables import ConsentEvent, Opportunity, Participant
 from tests.participation.conftest import COORDINATOR
 
@@ -97,7 +103,7 @@ async def test_a_coordinator_finds_demo_people_by_phone_and_filters(sealer: Seal
     assert await names(query="07700 900101") == ["Amina Yusuf"]
     assert await names(query="+44 1632 960102") == ["Eileen Murphy"]
     assert await names(adjustments=["interpreter"]) == ["Amina Yusuf", "Hassan Ali", "Tomasz Nowak"]
-    assert await names(travel_help=["taxi"]) == ["Eileen Murphy", "Gareth Hughes", "Maggie Okonkwo"]
+    assert await names(travel_help=["taxi"]) == ["Eileen Murphy", "Gwen Morgan", "Maggie Okonkwo"]
     assert len(await names()) == 22  # the two paused people are left out
     assert len(await names(include_paused=True)) == 24
 
@@ -115,6 +121,13 @@ async def test_demo_recruitment_has_opportunities_in_every_state_and_a_review_bo
     assert sorted(a.status for a in board) == ["selected"] + ["shortlisted"] * (len(board) - 1)
     assert len(board) == 5
     assert not await demo_recruitment.is_empty()
+    jordan = await profiles.find_by_email(sealer, kernel_demo.DEMO_PARTICIPANT_EMAIL)
+    assert jordan is not None
+    sent = await outcomes_easy_read.sent_to(jordan)
+    assert [(row["title"], row["easy"]) for row in sent] == [
+        ("Carers' breaks: tell us what worked", True)
+    ]
+    assert sent[0]["easy_said"] == demo_recruitment.EASY_OUTCOME.easy_said
 
 
 def test_the_council_generates_176_distinct_made_up_people_the_same_every_time() -> None:

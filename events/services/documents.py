@@ -45,8 +45,11 @@ class Team:
 def letters(
     event: dict[str, Any], venue: dict[str, Any] | None, people: list[Letter], team: Team
 ) -> bytes:
-    """All the letters for one event in one document, a page each."""
+    """All the letters for one event in one document, a page each (or a line saying there are
+    none, rather than a blank document that looks broken)."""
     document = _document()
+    if not people:
+        document.add_paragraph(f"Nobody invited to {event['title']} needs a letter by post.")
     for number, person in enumerate(people):
         if number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

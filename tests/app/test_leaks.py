@@ -36,6 +36,7 @@ STRUCTURED = {
     "participant.lived_experience": "codes from a list",
     "participant.equality": "codes from lists",
     "participant.preferred_route": "a code",
+    "participant.language": "a language code",
     "participant.activities": "codes",
     "participant.formats": "codes",
     "participant.group_sizes": "codes",

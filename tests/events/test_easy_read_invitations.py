@@ -192,11 +192,11 @@ async def test_your_invitation_in_welsh(
     assert '<html lang="cy"' in page.text
     said = lines_of(page)
     assert said[:3] == [
-        "Rydych chi'n cael eich gwahodd i ddigwyddiad.",
-        "Ar y panel hwn, rydych chi'n helpu i ddewis pwy sy'n rhedeg gwasanaeth.",
+        "Rydych chi’n cael eich gwahodd i ddigwyddiad.",
+        "Ar y panel hwn, rydych chi’n helpu i ddewis pwy sy’n rhedeg gwasanaeth.",
         f"Y dyddiad yw {times['day']}.",
     ]
-    assert "Dolen sain: mae hyn wedi'i archebu." in said
+    assert "Dolen sain: mae hyn wedi’i archebu." in said
     assert headings(document)[1:4] == ["Beth ydyw", "Pryd", "Ble"]
     assert assert_easy_letter(document, WELSH_LETTER) == said
 
@@ -354,7 +354,7 @@ async def test_organisers_print_an_invitation_in_the_persons_own_language(
     assert (easy.status_code, large.status_code, elsewhere.status_code) == (200, 200, 404)
     document = opened(easy.content)
     assert headings(document)[1:4] == ["Beth ydyw", "Pryd", "Ble"]
-    assert "Dolen sain: mae hyn wedi'i archebu." in assert_easy_letter(document, WELSH_LETTER)
+    assert "Dolen sain: mae hyn wedi’i archebu." in assert_easy_letter(document, WELSH_LETTER)
     assert "Gofynnoch chi am yr help hwn:" in assert_large_print(opened(large.content))
     assert others != {}
 

@@ -65,6 +65,7 @@ async def test_creating_someone_answers_201_and_reads_back(
         "preferred_route": "phone",
         "intermediary": {"name": "", "organisation": "", "contact": ""},
         "safe_contact": True,
+        "language": "en",
     }
     assert profile["equality"] is None  # coordinators never see the equality answers
     assert profile["consents"] == {

@@ -105,7 +105,7 @@ async def test_saving_a_language_stores_it_and_switches_the_pages_at_once(
     assert (await stored(sealer, me))["contact"]["language"] == "cy"
     landed = await client.get(saved.headers["location"])
     assert html_tag(landed) == '<html lang="cy" dir="ltr" class="govuk-template">'
-    assert "Mae eich manylion cyswllt wedi'u cadw" in landed.text.replace("&#39;", "'")
+    assert "Mae eich manylion cyswllt wedi’u cadw" in landed.text.replace("&#39;", "'")
     assert '<span lang="cy" dir="ltr">Cymraeg</span>' in landed.text
 
 
@@ -167,10 +167,10 @@ async def test_the_download_page_writes_dates_in_welsh(client: httpx.AsyncClient
     page = text_of(response)
 
     assert heading(response) == "Popeth sydd gennym amdanoch chi"
-    on_a_day = r"Dyma'r holl wybodaeth sydd gennym amdanoch chi, ar \d{1,2} \w+ \d{4} am "
+    on_a_day = r"Dyma’r holl wybodaeth sydd gennym amdanoch chi, ar \d{1,2} \w+ \d{4} am "
     assert re.search(on_a_day, page)
     assert '<h2 class="govuk-heading-m">Eich proffil</h2>' in response.text
-    assert "Cyfeiriad Dim wedi'i gofnodi" in page
+    assert "Cyfeiriad Dim wedi’i gofnodi" in page
     assert "Eich cyfrif mewngofnodi" in page
 
 
@@ -178,10 +178,10 @@ async def test_withdrawal_is_explained_in_welsh(client: httpx.AsyncClient, me: U
     response = await client.get("/profile/withdraw?lang=cy")
     page = text_of(response)
 
-    assert heading(response) == "Rhoi'r gorau i gymryd rhan a dileu eich manylion"
+    assert heading(response) == "Rhoi’r gorau i gymryd rhan a dileu eich manylion"
     kept = "Caiff cofnodion taliadau (swm, dyddiad, pwy gafodd eu talu) eu cadw am 6 blynedd"
     assert kept in page
-    assert 'href="/profile/withdraw/easy-read">Hawdd ei Ddarllen</a>' in response.text
+    assert 'href="/profile/withdraw/easy-read">Hawdd ei Ddeall</a>' in response.text
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ async def test_the_printed_sign_in_letter_is_in_the_persons_language(
     assert html_tag(letters[welsh]) == '<html lang="en-GB" dir="ltr" class="govuk-template">'
     assert '<div class="govuk-inset-text" lang="cy" dir="ltr">' in letters[welsh].text
     assert "I fewngofnodi, ewch i <strong>http" in letters[welsh].text
-    assert "Mae&#39;r cod yn gweithio unwaith, o fewn 14 diwrnod." in letters[welsh].text
+    assert "Mae’r cod yn gweithio unwaith, o fewn 14 diwrnod." in letters[welsh].text
     assert "Print this page, or read the code out to them." in letters[welsh].text
     assert '<div class="govuk-inset-text" lang="en-GB" dir="ltr">' in letters[person].text
     assert "To sign in, go to <strong>http" in letters[person].text

@@ -179,7 +179,7 @@ async def test_the_letter_is_in_the_persons_own_language(
 
     assert '<html lang="cy"' in page.text
     assert '<h1 class="govuk-heading-l">Beth fyddwch chi’n cael eich talu</h1>' in page.text
-    assert "Rydym yn talu'n ôl yr hyn y mae'n ei gostio i chi gymryd rhan." in page.text.replace(
+    assert "Rydym yn talu’n ôl yr hyn y mae’n ei gostio i chi gymryd rhan." in page.text.replace(
         "&#39;", "'"
     )
     assert "Nid ydych wedi dewis</strong> sut i gael eich talu eto." in page.text

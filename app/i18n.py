@@ -156,6 +156,12 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return translations(current()).npgettext(context, singular, plural, n)
 
 
+def isolated(typed: str) -> str:
+    """Text someone typed, set inside a sentence of a right-to-left page: wrapped in Unicode
+    isolates, so an English question keeps its question mark on the right inside Arabic."""
+    return f"\u2068{typed}\u2069" if current_language().rtl else typed
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name extraction looks for
     """Mark a constant for extraction; it is translated where it is shown (``_(label)``)."""
     return message

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from app import audit
+from app import audit, i18n
 from app.db import is_duplicate, transaction
 from app.errors import Conflict, DomainError, FieldError, NotFound
 from app.i18n import N_
@@ -118,7 +118,7 @@ def _answer_problem(question: dict[str, Any], answer: Answer | None) -> tuple[st
     language (the question itself stays in the coordinator's words)."""
     if question["kind"] == "multiple":
         return _choices_problem(question, answer)
-    prompt = {"question": question["prompt"]}
+    prompt = {"question": i18n.isolated(question["prompt"])}
     if answer is not None and not isinstance(answer, str):
         return _("Give one answer to: %(question)s") % prompt, ""
     text = (answer or "").strip()
@@ -134,7 +134,7 @@ def _answer_problem(question: dict[str, Any], answer: Answer | None) -> tuple[st
 
 def _choices_problem(question: dict[str, Any], answer: Answer | None) -> tuple[str, Answer]:
     chosen = answer if isinstance(answer, list) else ([answer] if answer else [])
-    prompt = {"question": question["prompt"]}
+    prompt = {"question": i18n.isolated(question["prompt"])}
     if not all(isinstance(c, str) and c in question["choices"] for c in chosen):
         return _("Choose from the list for: %(question)s") % prompt, []
     if question["required"] and not chosen:

@@ -10,6 +10,7 @@ Section forms reuse ``profile_views``: the same inputs as a participant's own pa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -42,6 +43,7 @@ from participation.pages.people_views import (
     activity_row,
     for_staff,
     new_profile,
+    page_number,
     page_numbers,
     person_row,
     saved_redirect,
@@ -55,7 +57,7 @@ from participation.pages.profile_views import (
     form_values,
     section_data,
 )
-from participation.services import consent, lived_experience, profiles, rights, search
+from participation.services import attention, consent, lived_experience, profiles, rights, search
 
 AnyRequest = Request[Any, Any, Any]
 TEMPLATES = "participation/people"
@@ -73,6 +75,20 @@ class PeoplePages(Controller):
         data = read_fields(request.query_params, schemas.SearchFilters)
         data.pop("query", None)
         return await _results(request, sealer, data, BANNERS.get(saved, ""))
+
+    @get("/quiet", name="people-quiet")
+    async def quiet(self, request: AnyRequest, sealer: NamedDependency[Sealer]) -> Template:
+        """The people /today counts as not heard from, so each is one click from their page."""
+        number = page_number(request.query_params.get("page", ""))
+        now = datetime.now(UTC)
+        found = await attention.quiet_people(sealer, actor_of(request), now, number)
+        return page(
+            f"{TEMPLATES}/quiet.html",
+            "People we have not heard from",
+            found=found,
+            people=[person_row(person) for person in found.people],
+            pages=page_numbers(found.page, found.pages),
+        )
 
     @post("/search", name="people-search")
     async def search_people(self, request: AnyRequest, sealer: NamedDependency[Sealer]) -> Template:
@@ -359,6 +375,7 @@ async def _erase_page(
 PEOPLE_ROUTES = (
     "people",
     "people-search",
+    "people-quiet",
     "person-new",
     "person-new-submit",
     "person",

@@ -175,6 +175,11 @@ def person_row(person: search.Person) -> dict[str, Any]:
     }
 
 
+def page_number(text: str) -> int:
+    """A page asked for in a link; anything else (a typo, an edited URL) is the first page."""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= 10_000 else 1
+
+
 def page_numbers(current: int, last: int) -> list[int | None]:
     """GOV.UK pagination: first, last, and the pages either side of this one; None = a gap."""
     shown = sorted({1, last, *range(max(1, current - 1), min(last, current + 1) + 1)})

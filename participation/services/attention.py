@@ -1,13 +1,15 @@
 """What needs a coordinator today, from recruitment and the register (``app.web.today``).
 
 Counts and opportunity titles only: no sealed field is opened, so nothing personal is read and
-there is nothing to audit. "Not heard from" means: agreed to be contacted, not paused, not
-signed in, and no interest expressed or invitation sent for ``QUIET_DAYS``.
+there is nothing to audit. The one exception is ``quiet_people``, the list behind a count, which
+opens and audits names as a search does. "Not heard from" means: agreed to be contacted, not
+paused, not signed in, and no interest expressed or invitation sent for ``QUIET_DAYS``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import WhereRaw
@@ -15,6 +17,8 @@ from piccolo.columns.combination import WhereRaw
 from app import audit
 from app.sealed import Sealer
 from app.web.today import ROUTINE, SOON, URGENT, Attention
+from participation.services import consent, search
+from participation.services.search import PAGE_SIZE, Results
 from participation.tables import Expression, InterestInvitation, Opportunity, Participant
 
 LONDON = ZoneInfo("Europe/London")
@@ -23,6 +27,8 @@ QUIET_DAYS = 183
 CLOSING_SOON = timedelta(days=3)
 RECRUITING = "Recruitment"
 KEEPING_IN_TOUCH = "Keeping in touch"
+QUIET_PAGE = "/people/quiet"
+QUIET_PURPOSE = "people not heard from"
 
 
 async def needs_attention(sealer: Sealer, actor: audit.Actor, now: datetime) -> list[Attention]:
@@ -64,32 +70,56 @@ def _interest(row: dict[str, object], count: int, now: datetime) -> Attention:
 
 async def not_heard_from(now: datetime) -> list[Attention]:
     """People who agreed to be contacted, are not paused, and have been quiet for a long time."""
-    cutoff = now - timedelta(days=QUIET_DAYS)
-    rows = await Participant.select(Participant.id, Participant.consents).where(
-        Participant.paused_at.is_null() & (Participant.last_active_at < cutoff)
-    )
-    quiet = [r["id"] for r in rows if "contact" in r["consents"].split(",")]
-    if quiet:
-        recent = await Expression.select(Expression.subject).where(
-            Expression.subject.is_in(quiet) & (Expression.created_at >= cutoff)
-        )
-        asked = await InterestInvitation.select(InterestInvitation.subject).where(
-            InterestInvitation.subject.is_in(quiet) & (InterestInvitation.created_at >= cutoff)
-        )
-        heard = {r["subject"] for r in recent} | {r["subject"] for r in asked}
-        quiet = [subject for subject in quiet if subject not in heard]
-    if not quiet:
+    count = len(await quiet(now))
+    if not count:
         return []
-    people = "1 person who agreed" if len(quiet) == 1 else f"{len(quiet)} people who agreed"
-    verb = "has" if len(quiet) == 1 else "have"
+    people = "1 person who agreed" if count == 1 else f"{count} people who agreed"
+    verb = "has" if count == 1 else "have"
     return [
         Attention(
             KEEPING_IN_TOUCH,
             f"{people} to be contacted {verb} not heard from us for over 6 months",
-            len(quiet),
-            "/people",
+            count,
+            QUIET_PAGE,
         )
     ]
+
+
+async def quiet(now: datetime) -> list[UUID]:
+    """Who has not heard from us, quietest first: agreed to be contacted, not paused, and no
+    sign-in, interest or invitation for ``QUIET_DAYS``. Ids only, so nothing is opened; the one
+    definition behind both the count on /today and the list it links to."""
+    cutoff = now - timedelta(days=QUIET_DAYS)
+    rows = await (
+        Participant.select(Participant.id)
+        .where(
+            Participant.paused_at.is_null()
+            & (Participant.last_active_at < cutoff)
+            & consent.granted_condition("contact")
+        )
+        .order_by(Participant.last_active_at, Participant.id)
+    )
+    quiet = [row["id"] for row in rows]
+    if not quiet:
+        return []
+    recent = await Expression.select(Expression.subject).where(
+        Expression.subject.is_in(quiet) & (Expression.created_at >= cutoff)
+    )
+    asked = await InterestInvitation.select(InterestInvitation.subject).where(
+        InterestInvitation.subject.is_in(quiet) & (InterestInvitation.created_at >= cutoff)
+    )
+    heard = {str(row["subject"]) for row in [*recent, *asked]}
+    return [subject for subject in quiet if str(subject) not in heard]
+
+
+async def quiet_people(sealer: Sealer, actor: audit.Actor, now: datetime, page: int) -> Results:
+    """A page of the people ``quiet`` finds, named for a coordinator to get in touch with: each
+    name shown is opened and its view audited, as in a search of the register."""
+    found = await quiet(now)
+    last = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(page, last)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return Results(await search.listed(sealer, shown, actor, QUIET_PURPOSE), len(found), page)
 
 
 async def reminded(now: datetime) -> list[Attention]:

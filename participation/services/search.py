@@ -135,7 +135,22 @@ async def _by_name(
     return Results(await _people(sealer, page, actor), len(matching), filters.page)
 
 
-async def _people(sealer: Sealer, rows: list[dict[str, Any]], actor: audit.Actor) -> list[Person]:
+async def listed(
+    sealer: Sealer, subjects: list[UUID], actor: audit.Actor, purpose: str
+) -> list[Person]:
+    """These people, in this order, shown as a search shows them: for a list another service
+    chose (such as the people not heard from), so names are opened and audited in one place."""
+    if not subjects:
+        return []
+    where = ["p.id IN (" + ",".join("{}" for _ in subjects) + ")"]
+    order = {str(subject): n for n, subject in enumerate(subjects)}
+    rows = sorted(await _rows(sealer, where, list(subjects)), key=lambda r: order[str(r["id"])])
+    return await _people(sealer, rows, actor, purpose)
+
+
+async def _people(
+    sealer: Sealer, rows: list[dict[str, Any]], actor: audit.Actor, purpose: str = "search results"
+) -> list[Person]:
     """Open the names and safety flags shown, and audit one view per person shown."""
     people = []
     for row in rows:
@@ -152,9 +167,7 @@ async def _people(sealer: Sealer, rows: list[dict[str, Any]], actor: audit.Actor
                 travel_help=[c for c in row["travel_help"].split(",") if c],
             )
         )
-    await audit.record_views(
-        actor, [p.id for p in people], field_group="identity", purpose="search results"
-    )
+    await audit.record_views(actor, [p.id for p in people], field_group="identity", purpose=purpose)
     return people
 
 

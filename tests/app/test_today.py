@@ -205,7 +205,7 @@ async def test_every_domain_says_what_needs_the_coordinator_most_urgent_first(
             "Keeping in touch",
             "",
             "1 person who agreed to be contacted has not heard from us for over 6 months"
-            " -> /people",
+            " -> /people/quiet",
         ),
         (
             "Payments",

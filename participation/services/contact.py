@@ -121,9 +121,11 @@ async def language_of(sealer: Sealer, subject: UUID) -> str | None:
 
     Not audited as a view: it goes back only to the person, into their own browser's cookie.
     """
-    row = await Participant.select(Participant.id, Participant.language).where(
-        Participant.id == subject
-    ).first()
+    row = (
+        await Participant.select(Participant.id, Participant.language)
+        .where(Participant.id == subject)
+        .first()
+    )
     if row is None or row["language"] is None:
         return None
     opened = await sealer.open(Participant, row, ("language",))

@@ -1,4 +1,4 @@
-"""Languages: which language a request gets, the switcher, right-to-left pages, and whole catalogues."""
+"""Languages: the language a request gets, the switcher, right-to-left pages, whole catalogues."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ the page behind the emailed reply link (no sign-in, so nothing about their needs
 and coordinators download a person's .docx to post, in that person's language.
 
 Thin: the words come from ``events.services.easy_read``, the documents from
-``app.accessible_docs``, the page templates are the advert's (``participation/easy_read``).
+``app.accessible_docs``, the pages from ``app.web.documents.version_page``.
 Someone else's invitation, or a wrong link, is "not found".
 """
 
@@ -18,22 +18,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app import accessible_docs, audit, i18n, symbols
+from app import audit, i18n, symbols
 from app.auth.access import PARTICIPANT, PUBLIC, Rule, roles
 from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import NotFound
 from app.i18n import gettext as _
 from app.sealed import Sealer
-from app.web.documents import both, download, pdf_of
-from app.web.pages import page
+from app.web.documents import both, version_download, version_page
 from events.pages.replies import _by_link, me
 from events.services import easy_read
 from events.tables import Invitation
 from participation.services.easy_read import Team
 
 AnyRequest = Request[Any, Any, Any]
-TEMPLATES = "participation/easy_read"
 MINE = "/profile/events"
 
 
@@ -68,25 +66,19 @@ async def _sections(kind: str, invited: easy_read.Invited, request: AnyRequest) 
 
 async def _page(kind: str, invited: easy_read.Invited, request: AnyRequest, back: str) -> Template:
     words = _("Back to your events") if back == MINE else _("Back to your invitation")
+    sections = await _sections(kind, invited, request)
     docx = f"{request.url.path}.docx"
-    return page(
-        f"{TEMPLATES}/{kind}.html",
-        invited.title,
-        sections=await _sections(kind, invited, request),
-        back=back,
-        back_words=words,
-        download=docx,
-        pdf=pdf_of(docx),
-    )
+    return version_page(kind, invited.title, sections, back=back, back_words=words, docx=docx)
 
 
 async def _docx(kind: str, invited: easy_read.Invited, request: AnyRequest) -> Response[bytes]:
     """The .docx (or its PDF, by the path's ending)."""
-    build = accessible_docs.easy_read if kind == "easy_read" else accessible_docs.large_print
     letter = easy_read.letter_of(invited, team(request))
-    body = build(invited.title, await _sections(kind, invited, request), letter)
-    stem = "invitation-easy-read" if kind == "easy_read" else "invitation-large-print"
-    return await download(body, request.url.path, stem)
+    sections = await _sections(kind, invited, request)
+    path = request.url.path
+    return await version_download(
+        kind, invited.title, sections, path, prefix="invitation-", letter=letter
+    )
 
 
 class MyInvitationVersions(Controller):

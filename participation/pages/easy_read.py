@@ -21,14 +21,12 @@ from app.auth.access import PUBLIC, Rule, roles
 from app.datamap import Role
 from app.errors import NotFound
 from app.i18n import gettext as _
-from app.web.documents import both, download, pdf_of
-from app.web.pages import page
+from app.web.documents import both, version_download, version_page
 from participation import vocabulary as v
 from participation.pages.public import closed_page, closing, describe, published
 from participation.services import easy_read, lived_experience, opportunities
 
 AnyRequest = Request[Any, Any, Any]
-TEMPLATES = "participation/easy_read"
 WITHDRAW = "/profile/withdraw"
 
 
@@ -59,15 +57,7 @@ async def _advert_print(row: dict[str, Any], request: AnyRequest) -> list[access
 
 def _page(kind: str, title: str, sections: Any, back: str, download: str) -> Template:
     words = _("Back to the advert") if back.startswith("/take-part") else _("Back to stopping")
-    return page(
-        f"{TEMPLATES}/{kind}.html",
-        title,
-        sections=sections,
-        back=back,
-        back_words=words,
-        download=download,
-        pdf=pdf_of(download),
-    )
+    return version_page(kind, title, sections, back=back, back_words=words, docx=download)
 
 
 class AdvertVersions(Controller):
@@ -88,8 +78,8 @@ class AdvertVersions(Controller):
         row = await _open(opportunity)
         if isinstance(row, Template):
             return row
-        body = accessible_docs.easy_read(row["title"], await _advert_easy(row, request))
-        return await download(body, request.url.path, "easy-read")
+        sections = await _advert_easy(row, request)
+        return await version_download("easy_read", row["title"], sections, request.url.path)
 
     @get("/large-print", name="take-part-large-print")
     async def print_page(self, request: AnyRequest, opportunity: FromPath[UUID]) -> Template:
@@ -105,8 +95,8 @@ class AdvertVersions(Controller):
         row = await _open(opportunity)
         if isinstance(row, Template):
             return row
-        body = accessible_docs.large_print(row["title"], await _advert_print(row, request))
-        return await download(body, request.url.path, "large-print")
+        sections = await _advert_print(row, request)
+        return await version_download("large_print", row["title"], sections, request.url.path)
 
 
 class WithdrawalVersions(Controller):
@@ -122,8 +112,10 @@ class WithdrawalVersions(Controller):
     @get(both("/easy-read.docx"), name="withdraw-easy-read-docx")
     async def easy_docx(self, request: AnyRequest) -> Response[bytes]:
         sections = await symbols.illustrate(easy_read.withdrawal_easy_read(team(request)))
-        body = accessible_docs.easy_read(_(easy_read.WITHDRAW_TITLE), sections)
-        return await download(body, request.url.path, "stopping-easy-read")
+        title = _(easy_read.WITHDRAW_TITLE)
+        return await version_download(
+            "easy_read", title, sections, request.url.path, prefix="stopping-"
+        )
 
     @get("/large-print", name="withdraw-large-print")
     async def print_page(self, request: AnyRequest) -> Template:
@@ -134,8 +126,10 @@ class WithdrawalVersions(Controller):
     @get(both("/large-print.docx"), name="withdraw-large-print-docx")
     async def print_docx(self, request: AnyRequest) -> Response[bytes]:
         sections = easy_read.withdrawal_large_print(team(request))
-        body = accessible_docs.large_print(_(easy_read.WITHDRAW_TITLE), sections)
-        return await download(body, request.url.path, "stopping-large-print")
+        title = _(easy_read.WITHDRAW_TITLE)
+        return await version_download(
+            "large_print", title, sections, request.url.path, prefix="stopping-"
+        )
 
 
 ROUTES: list[Any] = [AdvertVersions, WithdrawalVersions]

@@ -23,10 +23,10 @@ from app.auth.flow import actor_of
 from app.datamap import Role
 from app.errors import FieldError, NotFound
 from app.i18n import gettext as _
-from app.web.documents import both, download, pdf_of
+from app.web.documents import both, version_download, version_page
 from app.web.forms import FormInvalid, parse_form, read_form
 from app.web.pages import page
-from participation.pages.easy_read import TEMPLATES, team
+from participation.pages.easy_read import team
 from participation.pages.profile import Own
 from participation.services import outcomes_easy_read as words
 
@@ -53,25 +53,21 @@ async def _sections(kind: str, row: dict[str, Any], request: AnyRequest) -> Any:
 async def _page(
     kind: str, row: dict[str, Any], request: AnyRequest, back: str, back_words: str
 ) -> Template:
+    sections = await _sections(kind, row, request)
     docx = f"{request.url.path}.docx"
-    return page(
-        f"{TEMPLATES}/{kind}.html",
-        words.title_of(row),
-        sections=await _sections(kind, row, request),
-        back=back,
-        back_words=back_words,
-        download=docx,
-        pdf=pdf_of(docx),
+    return version_page(
+        kind, words.title_of(row), sections, back=back, back_words=back_words, docx=docx
     )
 
 
 async def _docx(kind: str, row: dict[str, Any], request: AnyRequest) -> Response[bytes]:
     """The .docx (or its PDF, by the path's ending)."""
-    build = accessible_docs.easy_read if kind == "easy_read" else accessible_docs.large_print
     sections = await _sections(kind, row, request)
-    body = build(words.title_of(row), sections, words.letter_of(team(request)))
-    stem = "what-changed-easy-read" if kind == "easy_read" else "what-changed-large-print"
-    return await download(body, request.url.path, stem)
+    letter = words.letter_of(team(request))
+    title = words.title_of(row)
+    return await version_download(
+        kind, title, sections, request.url.path, prefix="what-changed-", letter=letter
+    )
 
 
 class WhatChanged(Controller):

@@ -12,7 +12,9 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe on the page as it is now; inject it through the driver, so the CSP stays on."""
+    """Run axe on the page as it is now; inject it through the driver, so the CSP stays on.
+    The page must have finished loading: axe on a document being replaced fails."""
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result = page.evaluate(
